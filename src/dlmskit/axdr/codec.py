@@ -1,0 +1,994 @@
+"""A-XDR encoding and decoding of COSEM ``Data`` (IEC 62056-6-2, IEC 61334-6).
+
+Decoding makes one pass over the input with a 256-entry dispatch table. Any bytes give a
+value or a :class:`~dlmskit.errors.DecodeError` carrying the offset and what was expected:
+lengths and element counts are checked against the bytes that are there before anything is
+allocated, and nesting is bounded.
+
+Arrays whose elements repeat one byte layout -- the rows of a Profile Generic buffer -- take
+a fast path: the layout of the first element becomes a :mod:`struct` format, the following
+rows are unpacked in C with :func:`struct.iter_unpack`, their constant bytes (tags, lengths)
+are checked column by column, and values are built column by column with ``map``. A row that
+does not fit the layout falls back to the general decoder, so the result is always the one
+the general decoder gives.
+
+``strict=True`` additionally refuses the encodings that decode but that :func:`encode` would
+not produce (a length in a longer form than needed, a boolean other than 0x00/0x01, a
+bit-string whose unused bits are not zero, utf8-string octets that are no UTF-8). For every
+input that strict decoding accepts, ``encode(decode(b)) == b``.
+"""
+
+from __future__ import annotations
+
+import math
+import struct
+from collections.abc import Callable
+from itertools import repeat
+from typing import Any, Final
+
+from dlmskit.axdr.types import (
+    CLASS_OF,
+    DONT_CARE,
+    ArrayDesc,
+    Bcd,
+    BitString,
+    CompactArray,
+    Data,
+    DataType,
+    DontCare,
+    DoubleLong,
+    DoubleLongUnsigned,
+    Enum,
+    Float32,
+    Float64,
+    Integer,
+    Long,
+    Long64,
+    Long64Unsigned,
+    LongUnsigned,
+    StructureDesc,
+    TypeDesc,
+    Unsigned,
+    Utf8String,
+    VisibleString,
+    _IntData,
+    type_of,
+)
+from dlmskit.cosem.dates import Date, DateTime, Time
+from dlmskit.errors import DecodeError, EncodeError
+
+__all__ = [
+    "DEFAULT_MAX_DEPTH",
+    "decode",
+    "decode_length",
+    "decode_prefix",
+    "encode",
+    "encode_into",
+    "encode_length",
+]
+
+#: How deeply arrays and structures may nest before input is refused.
+DEFAULT_MAX_DEPTH: Final = 64
+
+_LAYER = "A-XDR"
+
+_int_new = int.__new__
+_str_new = str.__new__
+
+_U16 = struct.Struct(">H")
+_F32 = struct.Struct(">f")
+_U32 = struct.Struct(">I")
+
+# -- lengths -------------------------------------------------------------------------------
+
+
+def encode_length(length: int) -> bytes:
+    """The A-XDR length: one octet below 128, else 0x80+n followed by n octets."""
+    if length < 0x80:
+        if length < 0:
+            raise EncodeError(f"a length cannot be negative ({length})")
+        return bytes((length,))
+    size = (length.bit_length() + 7) // 8
+    if size > 4:
+        raise EncodeError(f"a length of {length} needs more than 4 octets")
+    return bytes((0x80 | size,)) + length.to_bytes(size, "big")
+
+
+def decode_length(
+    data: bytes | bytearray | memoryview, offset: int = 0, *, strict: bool = False
+) -> tuple[int, int]:
+    """Decode an A-XDR length at ``offset``; return it and the offset after it."""
+    buf = bytes(data) if not isinstance(data, bytes) else data
+    return _length(buf, offset, len(buf), strict)
+
+
+def _length(buf: bytes, pos: int, end: int, strict: bool) -> tuple[int, int]:
+    if pos >= end:
+        raise DecodeError("a length octet, found end of input", pos, layer=_LAYER)
+    first = buf[pos]
+    if first < 0x80:
+        return first, pos + 1
+    size = first & 0x7F
+    if size == 0 or size > 8:
+        raise DecodeError(
+            f"a length of 1..8 octets in the long form, found 0x{first:02x}", pos, layer=_LAYER
+        )
+    if pos + 1 + size > end:
+        raise DecodeError(f"{size} length octets, found end of input", pos, layer=_LAYER)
+    length = int.from_bytes(buf[pos + 1 : pos + 1 + size], "big")
+    if strict and (length < 0x80 or buf[pos + 1] == 0):
+        raise DecodeError(f"the shortest form of the length {length} (strict)", pos, layer=_LAYER)
+    return length, pos + 1 + size
+
+
+# -- decoding ------------------------------------------------------------------------------
+
+_Decoder = Callable[[bytes, int, int, int, bool], tuple[Any, int]]
+_TABLE: list[_Decoder | None] = [None] * 256
+
+
+def _need(pos: int, size: int, end: int, what: str) -> None:
+    if pos + size > end:
+        raise DecodeError(f"{size} octets of {what}, found {max(end - pos, 0)}", pos, layer=_LAYER)
+
+
+def _fixed_decoder(cls: type[_IntData]) -> _Decoder:
+    unpack_from = cls.STRUCT.unpack_from
+    size = cls.STRUCT.size
+    name = DataType(cls.TAG).type_name
+
+    def dec(buf: bytes, pos: int, end: int, depth: int, strict: bool) -> tuple[Any, int]:
+        if pos + size > end:
+            _need(pos, size, end, name)
+        return _int_new(cls, unpack_from(buf, pos)[0]), pos + size
+
+    return dec
+
+
+for _cls in (
+    DoubleLong,
+    DoubleLongUnsigned,
+    Integer,
+    Long,
+    Unsigned,
+    LongUnsigned,
+    Long64,
+    Long64Unsigned,
+    Enum,
+    Bcd,
+):
+    _TABLE[_cls.TAG] = _fixed_decoder(_cls)
+
+
+def _dec_null(buf: bytes, pos: int, end: int, depth: int, strict: bool) -> tuple[Any, int]:
+    return None, pos
+
+
+def _dec_dont_care(buf: bytes, pos: int, end: int, depth: int, strict: bool) -> tuple[Any, int]:
+    return DONT_CARE, pos
+
+
+def _dec_boolean(buf: bytes, pos: int, end: int, depth: int, strict: bool) -> tuple[Any, int]:
+    if pos >= end:
+        _need(pos, 1, end, "boolean")
+    octet = buf[pos]
+    if strict and octet > 1:
+        raise DecodeError(f"boolean 0x00 or 0x01 (strict), found 0x{octet:02x}", pos, layer=_LAYER)
+    return octet != 0, pos + 1
+
+
+def _dec_octet_string(buf: bytes, pos: int, end: int, depth: int, strict: bool) -> tuple[Any, int]:
+    length, pos = _length(buf, pos, end, strict)
+    stop = pos + length
+    if stop > end:
+        _need(pos, length, end, "octet-string")
+    return buf[pos:stop], stop
+
+
+def _dec_visible_string(
+    buf: bytes, pos: int, end: int, depth: int, strict: bool
+) -> tuple[Any, int]:
+    length, pos = _length(buf, pos, end, strict)
+    stop = pos + length
+    if stop > end:
+        _need(pos, length, end, "visible-string")
+    return _str_new(VisibleString, buf[pos:stop].decode("latin-1")), stop
+
+
+def _dec_utf8_string(buf: bytes, pos: int, end: int, depth: int, strict: bool) -> tuple[Any, int]:
+    length, pos = _length(buf, pos, end, strict)
+    stop = pos + length
+    if stop > end:
+        _need(pos, length, end, "utf8-string")
+    raw = buf[pos:stop]
+    try:
+        text = raw.decode("utf-8", "strict" if strict else "surrogateescape")
+    except UnicodeDecodeError as exc:
+        raise DecodeError(
+            f"UTF-8 octets (strict): {exc.reason}", pos + exc.start, layer=_LAYER
+        ) from None
+    return _str_new(Utf8String, text), stop
+
+
+def _dec_bit_string(buf: bytes, pos: int, end: int, depth: int, strict: bool) -> tuple[Any, int]:
+    start = pos
+    nbits, pos = _length(buf, pos, end, strict)
+    size = (nbits + 7) // 8
+    stop = pos + size
+    if stop > end:
+        _need(pos, size, end, "bit-string")
+    raw = buf[pos:stop]
+    if strict and nbits % 8 and raw[-1] & ((1 << (8 - nbits % 8)) - 1):
+        raise DecodeError("bit-string whose unused bits are zero (strict)", start, layer=_LAYER)
+    bits = format(int.from_bytes(raw, "big"), f"0{size * 8}b")[:nbits] if size else ""
+    return _str_new(BitString, bits), stop
+
+
+def _dec_float32(buf: bytes, pos: int, end: int, depth: int, strict: bool) -> tuple[Any, int]:
+    if pos + 4 > end:
+        _need(pos, 4, end, "float32")
+    value = _F32.unpack_from(buf, pos)[0]
+    if value != value:
+        return Float32.from_bits(_U32.unpack_from(buf, pos)[0]), pos + 4
+    return float.__new__(Float32, value), pos + 4
+
+
+def _dec_float64(buf: bytes, pos: int, end: int, depth: int, strict: bool) -> tuple[Any, int]:
+    if pos + 8 > end:
+        _need(pos, 8, end, "float64")
+    return float.__new__(Float64, struct.unpack_from(">d", buf, pos)[0]), pos + 8
+
+
+def _date_decoder(cls: type[DateTime] | type[Date] | type[Time], name: str) -> _Decoder:
+    size = cls.SIZE
+    from_bytes = cls.from_bytes
+
+    def dec(buf: bytes, pos: int, end: int, depth: int, strict: bool) -> tuple[Any, int]:
+        if pos + size > end:
+            _need(pos, size, end, name)
+        return from_bytes(buf[pos : pos + size]), pos + size
+
+    return dec
+
+
+def _count(buf: bytes, pos: int, end: int, strict: bool, what: str) -> tuple[int, int]:
+    count, after = _length(buf, pos, end, strict)
+    if count > end - after:
+        raise DecodeError(
+            f"{count} {what} elements, but only {end - after} octets follow", pos, layer=_LAYER
+        )
+    return count, after
+
+
+def _dec_structure(buf: bytes, pos: int, end: int, depth: int, strict: bool) -> tuple[Any, int]:
+    if depth <= 0:
+        raise DecodeError("nesting within the depth limit", pos - 1, layer=_LAYER)
+    count, pos = _count(buf, pos, end, strict, "structure")
+    items: list[Any] = []
+    append = items.append
+    table = _TABLE
+    depth -= 1
+    for _ in range(count):
+        if pos >= end:
+            _need(pos, 1, end, "a data tag")
+        handler = table[buf[pos]]
+        if handler is None:
+            raise _bad_tag(buf, pos)
+        value, pos = handler(buf, pos + 1, end, depth, strict)
+        append(value)
+    return tuple(items), pos
+
+
+def _dec_array(buf: bytes, pos: int, end: int, depth: int, strict: bool) -> tuple[Any, int]:
+    if depth <= 0:
+        raise DecodeError("nesting within the depth limit", pos - 1, layer=_LAYER)
+    count, pos = _count(buf, pos, end, strict, "array")
+    items: list[Any] = []
+    append = items.append
+    table = _TABLE
+    depth -= 1
+    done = 0
+    chunk = _FAST_FIRST_CHUNK
+    skip = 0  # elements to decode before the next try of the fast path
+    backoff = 1
+    while done < count:
+        if pos >= end:
+            _need(pos, 1, end, "a data tag")
+        start = pos
+        handler = table[buf[pos]]
+        if handler is None:
+            raise _bad_tag(buf, pos)
+        value, pos = handler(buf, pos + 1, end, depth, strict)
+        append(value)
+        done += 1
+        left = count - done
+        if left < _FAST_MIN_ROWS:
+            continue
+        if skip:
+            skip -= 1
+            continue
+        # The element just decoded shows a layout; take as many following rows as fit it.
+        layout = _layout_of(value, buf, start, pos)
+        taken = 0
+        while layout is not None and left >= _FAST_MIN_ROWS:
+            rows = layout.decode_rows(buf, pos, end, min(chunk, left), strict)
+            if rows:
+                items.extend(rows)
+                taken += len(rows)
+                pos += len(rows) * layout.size
+                done += len(rows)
+                left -= len(rows)
+            if len(rows) < chunk:
+                chunk = _FAST_FIRST_CHUNK
+                break
+            chunk = min(chunk * 2, _FAST_MAX_CHUNK)
+        if taken:
+            backoff = 1
+        else:
+            # Rows of changing shape: try less and less often, so they cost little extra.
+            skip = backoff
+            backoff = min(backoff * 2, _FAST_MAX_BACKOFF)
+    return items, pos
+
+
+def _bad_tag(buf: bytes, pos: int) -> DecodeError:
+    return DecodeError(f"a Data type tag, found 0x{buf[pos]:02x}", pos, layer=_LAYER)
+
+
+# -- compact-array ---------------------------------------------------------------------------
+
+_FIXED_SIZE: Final[dict[DataType, int]] = {
+    DataType.NULL_DATA: 0,
+    DataType.DONT_CARE: 0,
+    DataType.BOOLEAN: 1,
+    DataType.DOUBLE_LONG: 4,
+    DataType.DOUBLE_LONG_UNSIGNED: 4,
+    DataType.BCD: 1,
+    DataType.INTEGER: 1,
+    DataType.LONG: 2,
+    DataType.UNSIGNED: 1,
+    DataType.LONG_UNSIGNED: 2,
+    DataType.LONG64: 8,
+    DataType.LONG64_UNSIGNED: 8,
+    DataType.ENUM: 1,
+    DataType.FLOAT32: 4,
+    DataType.FLOAT64: 8,
+    DataType.DATE_TIME: 12,
+    DataType.DATE: 5,
+    DataType.TIME: 4,
+}
+
+
+def _decode_desc(buf: bytes, pos: int, end: int, depth: int, strict: bool) -> tuple[TypeDesc, int]:
+    if depth <= 0:
+        raise DecodeError("type description nesting within the depth limit", pos, layer=_LAYER)
+    if pos >= end:
+        _need(pos, 1, end, "a type description tag")
+    tag = buf[pos]
+    if tag == DataType.ARRAY:
+        _need(pos + 1, 2, end, "an array description's element count")
+        count = _U16.unpack_from(buf, pos + 1)[0]
+        element, pos = _decode_desc(buf, pos + 3, end, depth - 1, strict)
+        return ArrayDesc(count, element), pos
+    if tag == DataType.STRUCTURE:
+        count, after = _count(buf, pos + 1, end, strict, "structure description")
+        elements = []
+        for _ in range(count):
+            element, after = _decode_desc(buf, after, end, depth - 1, strict)
+            elements.append(element)
+        return StructureDesc(tuple(elements)), after
+    if tag == DataType.COMPACT_ARRAY or _TABLE[tag] is None:
+        raise DecodeError(f"a simple type in a type description, found 0x{tag:02x}", pos)
+    return DataType(tag), pos + 1
+
+
+def _desc_size(desc: TypeDesc) -> int | None:
+    """Octets of one element of this description, None when it varies."""
+    if isinstance(desc, DataType):
+        return _FIXED_SIZE.get(desc)
+    if isinstance(desc, ArrayDesc):
+        if desc.count == 0:
+            return 0
+        inner = _desc_size(desc.element)
+        return None if inner is None else inner * desc.count
+    total = 0
+    for element in desc.elements:
+        size = _desc_size(element)
+        if size is None:
+            return None
+        total += size
+    return total
+
+
+_COMPACT_MAX_VALUES_PER_OCTET: Final = 64
+_COMPACT_VALUES_SLACK: Final = 4096
+
+
+def _desc_min_size(desc: TypeDesc) -> int:
+    """The fewest octets one element of this description can take (at least 1 when
+    :func:`_desc_size` is not 0)."""
+    if isinstance(desc, DataType):
+        return _FIXED_SIZE.get(desc, 1)
+    if isinstance(desc, ArrayDesc):
+        return _desc_min_size(desc.element) * desc.count
+    return sum(_desc_min_size(element) for element in desc.elements)
+
+
+def _desc_values(desc: TypeDesc) -> int:
+    """How many Python values one element of this description makes."""
+    if isinstance(desc, DataType):
+        return 1
+    if isinstance(desc, ArrayDesc):
+        return 1 + _desc_values(desc.element) * desc.count
+    return 1 + sum(_desc_values(element) for element in desc.elements)
+
+
+def _decode_untagged(
+    desc: TypeDesc, buf: bytes, pos: int, end: int, depth: int, strict: bool
+) -> tuple[Any, int]:
+    if isinstance(desc, DataType):
+        handler = _TABLE[desc]
+        assert handler is not None  # descriptions only hold valid tags
+        return handler(buf, pos, end, depth, strict)
+    if depth <= 0:
+        raise DecodeError("nesting within the depth limit", pos, layer=_LAYER)
+    items = []
+    if isinstance(desc, ArrayDesc):
+        for _ in range(desc.count):
+            value, pos = _decode_untagged(desc.element, buf, pos, end, depth - 1, strict)
+            items.append(value)
+        return items, pos
+    for element in desc.elements:
+        value, pos = _decode_untagged(element, buf, pos, end, depth - 1, strict)
+        items.append(value)
+    return tuple(items), pos
+
+
+def _dec_compact_array(buf: bytes, pos: int, end: int, depth: int, strict: bool) -> tuple[Any, int]:
+    if depth <= 0:
+        raise DecodeError("nesting within the depth limit", pos - 1, layer=_LAYER)
+    desc, pos = _decode_desc(buf, pos, end, depth, strict)
+    length, pos = _length(buf, pos, end, strict)
+    stop = pos + length
+    if stop > end:
+        _need(pos, length, end, "compact-array contents")
+    size = _desc_size(desc)
+    if size == 0:
+        if length:
+            raise DecodeError(
+                "no contents for a compact-array of zero-size elements", pos, layer=_LAYER
+            )
+        return CompactArray(desc, ()), stop
+    if size is not None and length % size:
+        raise DecodeError(
+            f"compact-array contents a multiple of {size} octets, found {length}",
+            pos,
+            layer=_LAYER,
+        )
+    # A description can make many values of few octets (arrays of null-data); bound them.
+    values = _desc_values(desc) * (length // _desc_min_size(desc))
+    if values > _COMPACT_MAX_VALUES_PER_OCTET * length + _COMPACT_VALUES_SLACK:
+        raise DecodeError(
+            f"a compact-array description that makes at most "
+            f"{_COMPACT_MAX_VALUES_PER_OCTET} values per octet, found {values} values "
+            f"in {length} octets",
+            pos,
+            layer=_LAYER,
+        )
+    elements = []
+    while pos < stop:
+        value, pos = _decode_untagged(desc, buf, pos, stop, depth - 1, strict)
+        elements.append(value)
+    return CompactArray(desc, elements), stop
+
+
+_TABLE[DataType.NULL_DATA] = _dec_null
+_TABLE[DataType.ARRAY] = _dec_array
+_TABLE[DataType.STRUCTURE] = _dec_structure
+_TABLE[DataType.BOOLEAN] = _dec_boolean
+_TABLE[DataType.BIT_STRING] = _dec_bit_string
+_TABLE[DataType.OCTET_STRING] = _dec_octet_string
+_TABLE[DataType.VISIBLE_STRING] = _dec_visible_string
+_TABLE[DataType.UTF8_STRING] = _dec_utf8_string
+_TABLE[DataType.COMPACT_ARRAY] = _dec_compact_array
+_TABLE[DataType.FLOAT32] = _dec_float32
+_TABLE[DataType.FLOAT64] = _dec_float64
+_TABLE[DataType.DATE_TIME] = _date_decoder(DateTime, "date-time")
+_TABLE[DataType.DATE] = _date_decoder(Date, "date")
+_TABLE[DataType.TIME] = _date_decoder(Time, "time")
+_TABLE[DataType.DONT_CARE] = _dec_dont_care
+
+
+# -- the fast path for rows of one layout ---------------------------------------------------
+
+_FAST_MIN_ROWS: Final = 4
+_FAST_FIRST_CHUNK: Final = 16
+_FAST_MAX_CHUNK: Final = 4096
+_FAST_MAX_BACKOFF: Final = 64
+
+# struct codes of the fixed-size types a layout may hold, and how to build their values
+_FIELD_CODE: Final[dict[type, str]] = {
+    DoubleLong: "i",
+    DoubleLongUnsigned: "I",
+    Integer: "b",
+    Long: "h",
+    Unsigned: "B",
+    LongUnsigned: "H",
+    Long64: "q",
+    Long64Unsigned: "Q",
+    Enum: "B",
+    Bcd: "B",
+    Float64: "d",
+    Float32: "f",
+    bool: "B",
+}
+
+_Column = list[Any]
+# A builder takes the unpacked columns and the number of rows, and returns the values of
+# one node of the layout, one per row.
+_Builder = Callable[[list[tuple[Any, ...]], int], _Column]
+
+
+class _Layout:
+    """The byte layout of one array element: a struct format for its values, and the
+    constant octets (tags, lengths) that every row of this layout repeats."""
+
+    __slots__ = ("bool_columns", "build", "consts", "fields", "float32_columns", "size", "struct")
+
+    def __init__(
+        self,
+        fmt: str,
+        consts: list[tuple[int, int]],
+        build: _Builder,
+        bool_columns: list[int],
+        float32_columns: list[int],
+        fields: int,
+    ) -> None:
+        self.struct = struct.Struct(">" + fmt)
+        self.size = self.struct.size
+        self.consts = consts
+        self.build = build
+        self.bool_columns = bool_columns
+        self.float32_columns = float32_columns
+        self.fields = fields
+
+    def decode_rows(self, buf: bytes, pos: int, end: int, limit: int, strict: bool) -> _Column:
+        """Decode up to ``limit`` rows at ``pos`` that have this layout; stop at the first
+        that does not (the general decoder takes it)."""
+        size = self.size
+        count = min(limit, (end - pos) // size)
+        if count <= 0:
+            return []
+        view = memoryview(buf)[pos : pos + count * size]
+        good = count
+        for offset, expected in self.consts:
+            # Every size-th octet from offset: one constant octet of each row.
+            octets = bytes(view[offset : good * size : size])
+            if octets.count(expected) != good:
+                good = next(i for i, v in enumerate(octets) if v != expected)
+                if good == 0:
+                    return []
+        if good != count:
+            view = view[: good * size]
+        columns: list[tuple[Any, ...]] = (
+            list(zip(*self.struct.iter_unpack(view), strict=True)) if self.fields else []
+        )
+        cut = good
+        if strict:
+            for index in self.bool_columns:
+                column = columns[index]
+                if column.count(0) + column.count(1) != good:
+                    cut = min(cut, next(i for i, v in enumerate(column) if v > 1))
+        for index in self.float32_columns:
+            # A NaN may carry a payload that the struct round trip would lose.
+            if any(map(math.isnan, columns[index])):
+                cut = min(cut, next(i for i, v in enumerate(columns[index]) if v != v))
+        if cut == 0:
+            return []
+        if cut != good:
+            columns = [column[:cut] for column in columns]
+        return self.build(columns, cut)
+
+
+def _layout_of(value: Any, buf: bytes, start: int, stop: int) -> _Layout | None:
+    """Compile the layout of one decoded element, or None when it has variable parts that a
+    struct format cannot check (bit-strings, utf8-strings, compact arrays)."""
+    parts: list[str] = []
+    consts: list[tuple[int, int]] = []
+    bools: list[int] = []
+    floats: list[int] = []
+    pos = start
+    fields = 0
+
+    def const(size: int) -> None:
+        nonlocal pos
+        consts.extend((pos - start + i, buf[pos + i]) for i in range(size))
+        parts.append(f"{size}x")
+        pos += size
+
+    def field(code: str, size: int) -> int:
+        nonlocal pos, fields
+        parts.append(code)
+        pos += size
+        fields += 1
+        return fields - 1
+
+    def header_size(at: int) -> int:
+        first = buf[at + 1]
+        return 2 if first < 0x80 else 2 + (first & 0x7F)
+
+    def walk(node: Any) -> _Builder | None:
+        cls = node.__class__
+        if cls is tuple or cls is list:
+            const(header_size(pos))
+            children = []
+            for item in node:
+                child = walk(item)
+                if child is None:
+                    return None
+                children.append(child)
+            return _container_builder(cls, children)
+        if node is None or cls is DontCare:
+            const(1)
+            return _constant_builder(node)
+        code = _FIELD_CODE.get(cls)
+        if code is not None:
+            const(1)
+            index = field(code, struct.calcsize(">" + code))
+            if cls is bool:
+                bools.append(index)
+                return _bool_builder(index)
+            if cls is Float32:
+                floats.append(index)
+            return _scalar_builder(index, cls)
+        if cls is bytes or cls is VisibleString:
+            const(header_size(pos))
+            return _string_builder(field(f"{len(node)}s", len(node)), cls)
+        if cls is DateTime or cls is Date or cls is Time:
+            const(1)
+            return _date_builder(field(f"{cls.SIZE}s", cls.SIZE), cls)
+        return None
+
+    build = walk(value)
+    if build is None or pos != stop:
+        return None
+    return _Layout("".join(parts), consts, build, bools, floats, fields)
+
+
+def _container_builder(cls: type, children: list[_Builder]) -> _Builder:
+    if cls is tuple:
+
+        def build(columns: list[tuple[Any, ...]], count: int) -> _Column:
+            if not children:
+                return [()] * count
+            return list(zip(*[child(columns, count) for child in children], strict=True))
+
+    else:
+
+        def build(columns: list[tuple[Any, ...]], count: int) -> _Column:
+            if not children:
+                return [[] for _ in range(count)]
+            parts = [child(columns, count) for child in children]
+            return list(map(list, zip(*parts, strict=True)))
+
+    return build
+
+
+def _constant_builder(value: Any) -> _Builder:
+    def build(columns: list[tuple[Any, ...]], count: int) -> _Column:
+        return [value] * count
+
+    return build
+
+
+def _scalar_builder(index: int, cls: type) -> _Builder:
+    new = int.__new__ if issubclass(cls, int) else float.__new__
+
+    def build(columns: list[tuple[Any, ...]], count: int) -> _Column:
+        return list(map(new, repeat(cls, count), columns[index]))
+
+    return build
+
+
+def _bool_builder(index: int) -> _Builder:
+    def build(columns: list[tuple[Any, ...]], count: int) -> _Column:
+        return list(map(bool, columns[index]))
+
+    return build
+
+
+def _string_builder(index: int, cls: type) -> _Builder:
+    if cls is bytes:
+
+        def build(columns: list[tuple[Any, ...]], count: int) -> _Column:
+            return list(columns[index])
+
+    else:
+
+        def build(columns: list[tuple[Any, ...]], count: int) -> _Column:
+            texts = map(bytes.decode, columns[index], repeat("latin-1", count))
+            return list(map(_str_new, repeat(VisibleString, count), texts))
+
+    return build
+
+
+def _date_builder(index: int, cls: type[DateTime] | type[Date] | type[Time]) -> _Builder:
+    def build(columns: list[tuple[Any, ...]], count: int) -> _Column:
+        return list(map(cls.from_bytes, columns[index]))
+
+    return build
+
+
+# -- public decoding API ---------------------------------------------------------------------
+
+
+def _as_bytes(data: bytes | bytearray | memoryview) -> bytes:
+    if isinstance(data, bytes):
+        return data
+    if isinstance(data, bytearray | memoryview):
+        return bytes(data)
+    raise TypeError(f"A-XDR decodes bytes, not {type(data).__name__}")
+
+
+def decode_prefix(
+    data: bytes | bytearray | memoryview,
+    offset: int = 0,
+    *,
+    end: int | None = None,
+    strict: bool = False,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+) -> tuple[Data, int]:
+    """Decode one tagged ``Data`` value at ``offset``; return it and the offset after it.
+
+    Bytes after the value are left alone (for decoders of APDUs that carry Data inside).
+    Offsets in errors are offsets into ``data``.
+    """
+    buf = _as_bytes(data)
+    stop = len(buf) if end is None else min(end, len(buf))
+    if offset >= stop:
+        raise DecodeError("a Data type tag, found end of input", offset, layer=_LAYER)
+    handler = _TABLE[buf[offset]]
+    if handler is None:
+        raise _bad_tag(buf, offset)
+    value: Data
+    value, pos = handler(buf, offset + 1, stop, max_depth, strict)
+    return value, pos
+
+
+def decode(
+    data: bytes | bytearray | memoryview,
+    *,
+    strict: bool = False,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+) -> Data:
+    """Decode exactly one tagged ``Data`` value; trailing bytes are an error."""
+    buf = _as_bytes(data)
+    value, pos = decode_prefix(buf, 0, strict=strict, max_depth=max_depth)
+    if pos != len(buf):
+        raise DecodeError(
+            f"end of input after one Data value, found {len(buf) - pos} more octets",
+            pos,
+            layer=_LAYER,
+        )
+    return value
+
+
+# -- encoding --------------------------------------------------------------------------------
+
+_Encoder = Callable[[Any, bytearray, int], None]
+_ENCODERS: dict[type, _Encoder] = {}
+
+
+def _enc_int(value: _IntData, out: bytearray, depth: int) -> None:
+    cls = value.__class__
+    if not cls.MIN <= value <= cls.MAX:  # a subclass may have skipped the constructor
+        raise EncodeError(f"{cls.__name__} must be {cls.MIN}..{cls.MAX}, not {int(value)}")
+    out.append(cls.TAG)
+    out += cls.STRUCT.pack(value)
+
+
+def _enc_null(value: None, out: bytearray, depth: int) -> None:
+    out.append(0)
+
+
+def _enc_dont_care(value: DontCare, out: bytearray, depth: int) -> None:
+    out.append(0xFF)
+
+
+def _enc_bool(value: bool, out: bytearray, depth: int) -> None:
+    out += b"\x03\x01" if value else b"\x03\x00"
+
+
+def _enc_octet_string(value: bytes, out: bytearray, depth: int) -> None:
+    out.append(DataType.OCTET_STRING)
+    out += encode_length(len(value))
+    out += value
+
+
+def _enc_visible_string(value: str, out: bytearray, depth: int) -> None:
+    try:
+        raw = value.encode("latin-1")
+    except UnicodeEncodeError:
+        raise EncodeError(
+            "a visible-string carries single octets: characters up to U+00FF"
+        ) from None
+    out.append(DataType.VISIBLE_STRING)
+    out += encode_length(len(raw))
+    out += raw
+
+
+def _enc_utf8_string(value: str, out: bytearray, depth: int) -> None:
+    try:
+        raw = value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:
+        raise EncodeError("utf8-string holds a surrogate that is no escaped octet") from None
+    out.append(DataType.UTF8_STRING)
+    out += encode_length(len(raw))
+    out += raw
+
+
+def _enc_bit_string(value: BitString, out: bytearray, depth: int) -> None:
+    if value.strip("01"):
+        raise EncodeError(f"a bit-string holds only '0' and '1', not {str.__str__(value)!r}")
+    out.append(DataType.BIT_STRING)
+    out += encode_length(len(value))
+    out += BitString.to_bytes(value)
+
+
+def _enc_float32(value: Float32, out: bytearray, depth: int) -> None:
+    out.append(DataType.FLOAT32)
+    if value != value:
+        out += _U32.pack(value.bits)
+        return
+    try:
+        out += _F32.pack(value)
+    except (OverflowError, struct.error):
+        raise EncodeError(f"{float(value)!r} is out of float32 range") from None
+
+
+def _enc_float64(value: Float64, out: bytearray, depth: int) -> None:
+    out.append(DataType.FLOAT64)
+    out += struct.pack(">d", value)
+
+
+def _date_encoder(tag: DataType) -> _Encoder:
+    def enc(value: DateTime | Date | Time, out: bytearray, depth: int) -> None:
+        out.append(tag)
+        out += value.to_bytes()
+
+    return enc
+
+
+def _enc_sequence(tag: DataType) -> _Encoder:
+    def enc(value: list[Any] | tuple[Any, ...], out: bytearray, depth: int) -> None:
+        if depth <= 0:
+            raise EncodeError("data nested deeper than the depth limit")
+        out.append(tag)
+        out += encode_length(len(value))
+        encoders = _ENCODERS
+        depth -= 1
+        for index, item in enumerate(value):
+            try:
+                encoder = encoders.get(item.__class__) or _encoder_for(item)
+                encoder(item, out, depth)
+            except EncodeError as exc:
+                raise EncodeError(exc.reason, path=f"[{index}]{exc.path}") from None
+
+    return enc
+
+
+def _enc_compact_array(value: CompactArray, out: bytearray, depth: int) -> None:
+    if depth <= 0:
+        raise EncodeError("data nested deeper than the depth limit")
+    desc = value.description
+    if value.elements and _desc_size(desc) == 0:
+        raise EncodeError("a compact-array of zero-size elements cannot say how many there are")
+    contents = bytearray()
+    for index, element in enumerate(value.elements):
+        try:
+            _encode_untagged(desc, element, contents, depth - 1)
+        except EncodeError as exc:
+            raise EncodeError(exc.reason, path=f"[{index}]{exc.path}") from None
+    out.append(DataType.COMPACT_ARRAY)
+    _encode_desc(desc, out)
+    out += encode_length(len(contents))
+    out += contents
+
+
+def _encode_desc(desc: TypeDesc, out: bytearray) -> None:
+    if isinstance(desc, ArrayDesc):
+        out.append(DataType.ARRAY)
+        out += _U16.pack(desc.count)
+        _encode_desc(desc.element, out)
+    elif isinstance(desc, StructureDesc):
+        out.append(DataType.STRUCTURE)
+        out += encode_length(len(desc.elements))
+        for element in desc.elements:
+            _encode_desc(element, out)
+    else:
+        out.append(desc)
+
+
+def _encode_untagged(desc: TypeDesc, value: Any, out: bytearray, depth: int) -> None:
+    if isinstance(desc, DataType):
+        actual = type_of(value)
+        if actual != desc:
+            raise EncodeError(
+                f"compact-array element of type {actual.type_name}, described as {desc.type_name}"
+            )
+        tagged = bytearray()
+        _encoder_for(value)(value, tagged, depth)
+        out += tagged[1:]  # the description stands for the tag
+        return
+    if depth <= 0:
+        raise EncodeError("data nested deeper than the depth limit")
+    if isinstance(desc, ArrayDesc):
+        if value.__class__ is not list or len(value) != desc.count:
+            raise EncodeError(f"compact-array element must be an array (list) of {desc.count}")
+        items: tuple[TypeDesc, ...] = (desc.element,) * desc.count
+    else:
+        if value.__class__ is not tuple or len(value) != len(desc.elements):
+            raise EncodeError(
+                f"compact-array element must be a structure (tuple) of {len(desc.elements)}"
+            )
+        items = desc.elements
+    for index, (item_desc, item) in enumerate(zip(items, value, strict=True)):
+        try:
+            _encode_untagged(item_desc, item, out, depth - 1)
+        except EncodeError as exc:
+            raise EncodeError(exc.reason, path=f"[{index}]{exc.path}") from None
+
+
+for _cls in (
+    DoubleLong,
+    DoubleLongUnsigned,
+    Integer,
+    Long,
+    Unsigned,
+    LongUnsigned,
+    Long64,
+    Long64Unsigned,
+    Enum,
+    Bcd,
+):
+    _ENCODERS[_cls] = _enc_int
+_ENCODERS[type(None)] = _enc_null
+_ENCODERS[DontCare] = _enc_dont_care
+_ENCODERS[bool] = _enc_bool
+_ENCODERS[bytes] = _enc_octet_string
+_ENCODERS[VisibleString] = _enc_visible_string
+_ENCODERS[Utf8String] = _enc_utf8_string
+_ENCODERS[BitString] = _enc_bit_string
+_ENCODERS[Float32] = _enc_float32
+_ENCODERS[Float64] = _enc_float64
+_ENCODERS[DateTime] = _date_encoder(DataType.DATE_TIME)
+_ENCODERS[Date] = _date_encoder(DataType.DATE)
+_ENCODERS[Time] = _date_encoder(DataType.TIME)
+_ENCODERS[list] = _enc_sequence(DataType.ARRAY)
+_ENCODERS[tuple] = _enc_sequence(DataType.STRUCTURE)
+_ENCODERS[CompactArray] = _enc_compact_array
+
+
+def _encoder_for(value: Any) -> _Encoder:
+    encoder = _ENCODERS.get(value.__class__)
+    if encoder is not None:
+        return encoder
+    # A user subclass of one of the types encodes as that type.
+    return _ENCODERS[CLASS_OF[type_of(value)]]
+
+
+def encode_into(out: bytearray, value: Data, *, max_depth: int = DEFAULT_MAX_DEPTH) -> None:
+    """Append the A-XDR encoding of ``value`` to ``out`` (for encoders of APDUs)."""
+    start = len(out)
+    try:
+        _encoder_for(value)(value, out, max_depth)
+    except EncodeError:
+        del out[start:]
+        raise
+
+
+def encode(value: Data, *, max_depth: int = DEFAULT_MAX_DEPTH) -> bytes:
+    """The A-XDR encoding of one ``Data`` value, with its tag."""
+    out = bytearray()
+    encode_into(out, value, max_depth=max_depth)
+    return bytes(out)
