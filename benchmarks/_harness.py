@@ -81,9 +81,7 @@ def measure(
     quick: bool,
     note: str = "",
 ) -> Measurement:
-    seconds, runs = best_time(
-        func, min_runs=2 if quick else 5, min_seconds=0.2 if quick else 2.0
-    )
+    seconds, runs = best_time(func, min_runs=2 if quick else 5, min_seconds=0.2 if quick else 2.0)
     return Measurement(implementation, seconds, units / seconds, unit, runs, note)
 
 

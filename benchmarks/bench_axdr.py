@@ -11,7 +11,6 @@ import datetime as dt
 from typing import Any
 
 from _harness import Result, measure, missing
-
 from dlmskit import axdr
 from dlmskit.cosem import DateTime
 
@@ -27,9 +26,7 @@ def make_buffer(rows: int = ROWS) -> tuple[bytes, list[tuple[bytes, int, int]]]:
         stamp = DateTime.from_datetime(start + dt.timedelta(minutes=15 * i)).to_bytes()
         imported, exported = 1_000_000 + 37 * i, 500_000 + (i * 11) % 7
         expected.append((stamp, imported, exported))
-        values.append(
-            (stamp, axdr.DoubleLongUnsigned(imported), axdr.DoubleLongUnsigned(exported))
-        )
+        values.append((stamp, axdr.DoubleLongUnsigned(imported), axdr.DoubleLongUnsigned(exported)))
     return axdr.encode(values), expected
 
 
@@ -94,7 +91,5 @@ def run(quick: bool) -> list[Result]:
         "axdr-encode-profile-10k", f"encode the same {ROWS} rows to bytes (dlmskit only)"
     )
     values = axdr.decode(data)
-    encode_result.add(
-        measure("dlmskit", lambda: axdr.encode(values), ROWS, "rows/s", quick=quick)
-    )
+    encode_result.add(measure("dlmskit", lambda: axdr.encode(values), ROWS, "rows/s", quick=quick))
     return [result, encode_result]

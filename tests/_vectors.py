@@ -55,6 +55,4 @@ def params(name: str, *layers: str) -> list[Any]:
     found = load(name)
     if found is None:
         return [pytest.param(None, id="vectors-absent", marks=pytest.mark.skip(reason=SKIP_REASON))]
-    return [
-        pytest.param(e, id=e["id"]) for e in found if not layers or e["layer"] in layers
-    ]
+    return [pytest.param(e, id=e["id"]) for e in found if not layers or e["layer"] in layers]

@@ -129,7 +129,10 @@ _TABLE: list[_Decoder | None] = [None] * 256
 
 def _need(pos: int, size: int, end: int, what: str) -> None:
     if pos + size > end:
-        raise DecodeError(f"{size} octets of {what}, found {max(end - pos, 0)}", pos, layer=_LAYER)
+        plural = "" if size == 1 else "s"
+        raise DecodeError(
+            f"{size} octet{plural} of {what}, found {max(end - pos, 0)}", pos, layer=_LAYER
+        )
 
 
 def _fixed_decoder(cls: type[_IntData]) -> _Decoder:
@@ -270,7 +273,7 @@ def _dec_structure(buf: bytes, pos: int, end: int, depth: int, strict: bool) -> 
     depth -= 1
     for _ in range(count):
         if pos >= end:
-            _need(pos, 1, end, "a data tag")
+            _need(pos, 1, end, "a Data type tag")
         handler = table[buf[pos]]
         if handler is None:
             raise _bad_tag(buf, pos)
@@ -293,7 +296,7 @@ def _dec_array(buf: bytes, pos: int, end: int, depth: int, strict: bool) -> tupl
     backoff = 1
     while done < count:
         if pos >= end:
-            _need(pos, 1, end, "a data tag")
+            _need(pos, 1, end, "a Data type tag")
         start = pos
         handler = table[buf[pos]]
         if handler is None:

@@ -86,7 +86,7 @@ def _fmt(value: int | None, width: int) -> str:
 
 
 def _date_problems(
-    year: int | None, month: int | None, day: int | None, dow: int | None
+    year: int | None, month: int | None, day: int | None, dow: int | None, weekday: bool = True
 ) -> list[str]:
     out: list[str] = []
     if month is not None and not (1 <= month <= 12 or month in (MONTH_DST_END, MONTH_DST_BEGIN)):
@@ -108,7 +108,7 @@ def _date_problems(
         except ValueError:
             out.append(f"{year:04d}-{month:02d}-{day:02d} is not a date")
         else:
-            if dow is not None and real.isoweekday() != dow:
+            if weekday and dow is not None and real.isoweekday() != dow:
                 out.append(f"day of week {dow} is not that of {real.isoformat()}")
     return out
 
@@ -208,7 +208,7 @@ class Date:
         """The calendar date; every field but the day of week must be specified."""
         if self.year is None or self.month is None or self.day is None:
             raise DateTimeError(f"date {self} is not fully specified")
-        if problems := self.problems():
+        if problems := _date_problems(self.year, self.month, self.day, None):
             raise DateTimeError(f"date {self}: {'; '.join(problems)}")
         if not 1 <= self.month <= 12 or not 1 <= self.day <= 31:
             raise DateTimeError(f"date {self} is a recurring pattern, not one day")
@@ -422,9 +422,12 @@ class DateTime:
             clock_status,  # type: ignore[arg-type]  # normalised in __post_init__
         )
 
-    def problems(self) -> list[str]:
-        """What makes these fields no valid COSEM date-time (empty when they are fine)."""
-        out = _date_problems(self.year, self.month, self.day, self.day_of_week)
+    def problems(self, *, weekday: bool = True) -> list[str]:
+        """What makes these fields no valid COSEM date-time (empty when they are fine).
+
+        ``weekday=False`` leaves out a day of week that disagrees with the date (real meters
+        send such values; the instant is still clear)."""
+        out = _date_problems(self.year, self.month, self.day, self.day_of_week, weekday)
         out += _time_problems(self.hour, self.minute, self.second, self.hundredths)
         if self.deviation is not None and not -840 <= self.deviation <= 840:
             out.append(f"deviation {self.deviation} min is more than 14 hours")
@@ -432,12 +435,13 @@ class DateTime:
 
     @property
     def is_fully_specified(self) -> bool:
-        """True when the value names one instant (up to the deviation) and is valid."""
+        """True when the value names one instant (up to the deviation): year, month, day,
+        hour, minute and second given and valid. The day of week does not matter."""
         return (
             None not in (self.year, self.month, self.day, self.hour, self.minute, self.second)
-            and not self.problems()
             and 1 <= (self.month or 0) <= 12
             and 1 <= (self.day or 0) <= 31
+            and not self.problems(weekday=False)
         )
 
     @property
@@ -449,10 +453,11 @@ class DateTime:
         """The instant: aware when the deviation is specified, naive (local) when not.
 
         Year, month, day, hour, minute and second must be specified; unspecified hundredths
-        count as 0. The day of week and the clock status are not part of the result.
+        count as 0. The day of week (even a wrong one) and the clock status are not part of
+        the result.
         """
         if not self.is_fully_specified:
-            problems = self.problems() or ["not fully specified"]
+            problems = self.problems(weekday=False) or ["not fully specified"]
             raise DateTimeError(f"date-time {self} is no single instant: {'; '.join(problems)}")
         offset = self.utcoffset
         tz = None if offset is None else _dt.timezone(offset)
