@@ -11,9 +11,10 @@ nothing. Real meters send it in three forms, and each decodes and encodes back u
   data-notification; gurux-dlms writes event-notification time this way (``09`` where the
   OPTIONAL flag ``01`` belongs).
 
-For data-notification the reading rule is: a first octet ``09`` followed by ``0C`` and at
-least 12 more octets is the tagged form; anything else is a plain octet-string (a plain
-9-octet date-time, the only case this could confuse, is no COSEM date-time).
+For data-notification the reading rule is: a first octet ``09`` followed by ``0C`` is the
+tagged form; anything else is a plain octet-string. The one plain value this rule would
+misread -- a 9-octet date-time starting with ``0C``, which is no COSEM date-time -- is
+refused by the encoder, so whatever encodes also decodes back to itself.
 """
 
 from __future__ import annotations
@@ -71,6 +72,10 @@ class DataNotification(Apdu):
         object.__setattr__(self, "date_time", _date_time_bytes("date-time", self.date_time))
         if self.tagged_date_time and len(self.date_time) != _DATE_TIME_SIZE:
             raise EncodeError("a tagged date-time has 12 octets")
+        if not self.tagged_date_time and self.date_time[:1] == b"\x0c" and len(self.date_time) == 9:
+            raise EncodeError(
+                "a plain 9-octet date-time starting with 0x0C would read back as the tagged form"
+            )
         type_of(self.body)
 
     @property
@@ -93,7 +98,7 @@ class DataNotification(Apdu):
         iip = LongInvokeIdAndPriority.from_int(r.u32("long-invoke-id-and-priority"))
         pos = r.pos
         tagged = (
-            r.end - pos >= 2 + _DATE_TIME_SIZE
+            r.end - pos >= 2
             and r.buf[pos] == _OCTET_STRING_TAG
             and r.buf[pos + 1] == _DATE_TIME_SIZE
         )

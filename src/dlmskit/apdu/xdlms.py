@@ -355,10 +355,6 @@ class Task(OpenIntEnum):
     TI_UNUSABLE = 4
 
 
-class _Other(OpenIntEnum):
-    """The ``other`` alternative: a code without names."""
-
-
 _VALUE_ENUMS: Final[dict[ServiceErrorType, type[OpenIntEnum]]] = {
     ServiceErrorType.APPLICATION_REFERENCE: ApplicationReference,
     ServiceErrorType.HARDWARE_RESOURCE: HardwareResource,
@@ -369,7 +365,6 @@ _VALUE_ENUMS: Final[dict[ServiceErrorType, type[OpenIntEnum]]] = {
     ServiceErrorType.INITIATE: Initiate,
     ServiceErrorType.LOAD_DATA_SET: LoadDataSet,
     ServiceErrorType.TASK: Task,
-    ServiceErrorType.OTHER: _Other,
 }
 
 
@@ -378,9 +373,9 @@ class ConfirmedServiceError(Apdu):
     """ConfirmedServiceError: which service failed, the kind of error and its code.
 
     ``value`` is an enum of the kind (:class:`Initiate` for ``ServiceErrorType.INITIATE``,
-    ...); an int is converted. An AARE refusing the xDLMS context carries
-    ``ConfirmedServiceError(ErrorService.INITIATE_ERROR, ServiceErrorType.INITIATE,
-    Initiate.DLMS_VERSION_TOO_LOW)``.
+    ...; an int is converted), a plain int for ``ServiceErrorType.OTHER``. An AARE
+    refusing the xDLMS context carries ``ConfirmedServiceError(ErrorService.INITIATE_ERROR,
+    ServiceErrorType.INITIATE, Initiate.DLMS_VERSION_TOO_LOW)``.
     """
 
     service: ErrorService
@@ -396,7 +391,8 @@ class ConfirmedServiceError(Apdu):
         except ValueError as exc:
             raise EncodeError(str(exc)) from None
         check_uint("service error value", self.value, 8)
-        object.__setattr__(self, "value", _VALUE_ENUMS[self.error](self.value))
+        names = _VALUE_ENUMS.get(self.error)  # the ``other`` alternative names no codes
+        object.__setattr__(self, "value", int(self.value) if names is None else names(self.value))
 
     def encode(self) -> bytes:
         return bytes((self.TAG, self.service, self.error, self.value))
