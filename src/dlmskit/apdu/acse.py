@@ -443,11 +443,13 @@ def _read_acse(
     values: dict[str, Any] = {}
     while r.pos < end:
         start = r.pos
-        tag_class, constructed, number = read_identifier(r, f"a {name} field")
+        tag_class, constructed, number = read_identifier(r, f"a field of the {name}")
         field = table.get((constructed, number)) if tag_class is TagClass.CONTEXT else None
         if field is None:
             kind = "constructed" if constructed else "primitive"
-            r.fail(f"a {name} field, found {tag_class.name.lower()} {kind} [{number}]", start)
+            r.fail(
+                f"a field of the {name}, found {tag_class.name.lower()} {kind} [{number}]", start
+            )
         if field.name in values:
             r.fail(f"each {name} field once, found {field.name} again", start)
         size = read_length(r, field.name, end)

@@ -14,7 +14,8 @@ blocks. :class:`GbtReassembler` takes the blocks a peer sends and follows the ru
 standard's GBT procedure:
 
 * block 1 starts a transfer; block 1 arriving again while one is in progress starts it
-  over (the peer restarted), and the blocks held so far are dropped;
+  over (the peer restarted), and the blocks held so far are dropped (block 1 arriving late,
+  after blocks 2.. of a window whose first block was lost, fills the gap instead);
 * a block already held arriving again is a repetition: ignored, and reported
   (:attr:`GbtStatus.duplicate`); a repetition with other content is a protocol error;
 * a block beyond the one received next is accepted, and the blocks between are reported
@@ -215,7 +216,7 @@ class GbtReassembler:
                 raise BlockTransferError("block number 0 carries data")
             return GbtStatus(acknowledge=self._acknowledge, window_end=window_end)
         restarted = False
-        if number == 1 and self._blocks:
+        if number == 1 and 1 in self._blocks:
             logger.debug("GBT: block 1 again, the transfer starts over")
             self.reset()
             restarted = True
