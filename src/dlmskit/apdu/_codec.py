@@ -7,8 +7,9 @@ absolute offset and the tag of the APDU being decoded.
 
 from __future__ import annotations
 
+import dataclasses
 import struct
-from typing import TYPE_CHECKING, ClassVar, NoReturn
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 from dlmskit.apdu.errors import ApduDecodeError, UnknownChoiceError
 from dlmskit.axdr import decode_prefix, encode_into, encode_length
@@ -177,6 +178,48 @@ class Reader:
                 f"{exc.expected} (in {what})", exc.offset, layer=exc.layer, apdu_tag=self.tag
             ) from None
         return value
+
+
+# -- construction -------------------------------------------------------------------------------
+
+_FIELD_DEFAULTS: dict[type, tuple[tuple[str, Any], ...]] = {}
+
+
+def trusted(cls: type, values: dict[str, Any]) -> Any:
+    """Build a frozen dataclass from values a decoder has already checked, without running
+    ``__init__``/``__post_init__`` again (what the fast decoders of many-field APDUs use).
+    Fields absent from ``values`` take their defaults; every field without one must be given.
+    """
+    spec = _FIELD_DEFAULTS.get(cls)
+    if spec is None:
+        spec = tuple((f.name, f.default) for f in dataclasses.fields(cls))
+        _FIELD_DEFAULTS[cls] = spec
+    obj: Any = object.__new__(cls)
+    setter = object.__setattr__
+    for name, default in spec:
+        value = values.get(name, default)
+        if value is dataclasses.MISSING:  # pragma: no cover - a decoder bug, not bad input
+            raise TypeError(f"{cls.__name__}: no value for {name}")
+        setter(obj, name, value)
+    return obj
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def make(cls: type, *values: Any) -> Any:
+    """Like :func:`trusted`, with every field given positionally, in declaration order."""
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = tuple(f.name for f in dataclasses.fields(cls))
+        _FIELD_NAMES[cls] = names
+    if len(values) != len(names):  # pragma: no cover - a decoder bug, not bad input
+        raise TypeError(f"{cls.__name__} takes {len(names)} values, not {len(values)}")
+    obj: Any = object.__new__(cls)
+    setter = object.__setattr__
+    for name, value in zip(names, values, strict=True):
+        setter(obj, name, value)
+    return obj
 
 
 # -- writers ------------------------------------------------------------------------------------

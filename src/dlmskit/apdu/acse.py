@@ -45,7 +45,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, Final, TypeAlias
 
-from dlmskit.apdu._codec import Apdu, Reader, check_bytes
+from dlmskit.apdu._codec import Apdu, Reader, check_bytes, trusted
 from dlmskit.apdu.ber import (
     BerBitString,
     Oid,
@@ -56,6 +56,7 @@ from dlmskit.apdu.ber import (
     read_integer,
     read_length,
     read_universal,
+    remember_oid,
 )
 from dlmskit.apdu.ciphered import (
     CipheredApdu,
@@ -97,7 +98,7 @@ class ApplicationContextName(enum.IntEnum):
 
     @property
     def oid(self) -> Oid:
-        return Oid((*_DLMS_UA, 1, self.value))
+        return _CONTEXT_OIDS[self]
 
     @classmethod
     def of(cls, oid: Oid) -> ApplicationContextName | None:
@@ -120,7 +121,7 @@ class MechanismName(enum.IntEnum):
 
     @property
     def oid(self) -> Oid:
-        return Oid((*_DLMS_UA, 2, self.value))
+        return _MECHANISM_OIDS[self]
 
     @classmethod
     def of(cls, oid: Oid) -> MechanismName | None:
@@ -131,6 +132,10 @@ class MechanismName(enum.IntEnum):
 
 _CONTEXTS: Final = frozenset(ApplicationContextName)
 _MECHANISMS: Final = frozenset(MechanismName)
+_CONTEXT_OIDS: Final = {
+    c: remember_oid(Oid((*_DLMS_UA, 1, c.value))) for c in ApplicationContextName
+}
+_MECHANISM_OIDS: Final = {m: remember_oid(Oid((*_DLMS_UA, 2, m.value))) for m in MechanismName}
 
 
 class AssociationResult(OpenIntEnum):
@@ -321,17 +326,17 @@ def _w_diagnostic(number: int, value: AcseServiceUser | AcseServiceProvider) -> 
 
 
 def _r_octets_explicit(r: Reader, end: int, what: str) -> bytes:
-    read_universal(r, end, 4, f"the OCTET STRING of {what}")
+    read_universal(r, end, 4, "OCTET STRING", what)
     return r.take(end - r.pos, what)
 
 
 def _r_integer_explicit(r: Reader, end: int, what: str) -> int:
-    read_universal(r, end, 2, f"the INTEGER of {what}")
+    read_universal(r, end, 2, "INTEGER", what)
     return read_integer(r, end, what)
 
 
 def _r_oid_explicit(r: Reader, end: int, what: str) -> Oid:
-    read_universal(r, end, 6, f"the OBJECT IDENTIFIER of {what}")
+    read_universal(r, end, 6, "OBJECT IDENTIFIER", what)
     return Oid.from_content(r, end)
 
 
@@ -368,7 +373,7 @@ def _r_auth(r: Reader, end: int, what: str) -> AuthenticationValue:
 
 
 def _r_user_information(r: Reader, end: int, what: str) -> UserInformation:
-    read_universal(r, end, 4, f"the OCTET STRING of {what}")
+    read_universal(r, end, 4, "OCTET STRING", what)
     at = r.pos
     if at >= end:
         r.fail("an xDLMS APDU in user-information, found none")
@@ -427,6 +432,7 @@ def _fields(*fields: tuple[str, int, str]) -> dict[tuple[bool, int], _Field]:
     for name, number, kind in fields:
         constructed, write, read = kinds[kind]
         table[constructed, number] = _Field(name, number, constructed, write, read)
+    _ORDER[id(table)] = tuple(sorted(table.values(), key=lambda f: f.number))
     return table
 
 
@@ -441,9 +447,10 @@ def _read_acse(
     if end != r.end:
         r.fail(f"the {name} to end where its length says ({end}), found {r.end - end} more", at)
     values: dict[str, Any] = {}
+    field_what = f"a field of the {name}"
     while r.pos < end:
         start = r.pos
-        tag_class, constructed, number = read_identifier(r, f"a field of the {name}")
+        tag_class, constructed, number = read_identifier(r, field_what)
         field = table.get((constructed, number)) if tag_class is TagClass.CONTEXT else None
         if field is None:
             kind = "constructed" if constructed else "primitive"
@@ -462,11 +469,15 @@ def _read_acse(
 
 def _encode_acse(tag: int, table: dict[tuple[bool, int], _Field], apdu: Any) -> bytes:
     content = bytearray()
-    for field in sorted(table.values(), key=lambda f: f.number):
+    for field in _ORDER[id(table)]:
         value = getattr(apdu, field.name)
         if value is not None:
             content += field.write(field.number, value)
     return encode_tlv(tag, bytes(content))
+
+
+#: the fields of each table in tag order, for encoding
+_ORDER: dict[int, tuple[_Field, ...]] = {}
 
 
 # -- validation helpers ---------------------------------------------------------------------------
@@ -490,13 +501,13 @@ def _int_enum(cls: type[OpenIntEnum], name: str, value: object) -> Any:
     return cls(value)
 
 
-def _check_optional(apdu: Any, checks: dict[str, type | tuple[type, ...]]) -> None:
-    for name, kind in checks.items():
+def _check_optional(apdu: Any, checks: tuple[tuple[str, type], ...]) -> None:
+    for name, kind in checks:
         value = getattr(apdu, name)
-        if value is not None and not isinstance(value, kind):
-            raise EncodeError(f"{name.replace('_', ' ')} must be {kind}, not {value!r}")
-        if isinstance(value, bool):
-            raise EncodeError(f"{name.replace('_', ' ')} must not be a bool")
+        if value is None or value.__class__ is kind:
+            continue
+        if not isinstance(value, kind) or value.__class__ is bool:
+            raise EncodeError(f"{name.replace('_', ' ')} must be {kind.__name__}, not {value!r}")
 
 
 def _check_user_information(value: object) -> None:
@@ -567,20 +578,20 @@ class AARQ(Apdu):
             )
         _check_optional(
             self,
-            {
-                "called_ap_title": bytes,
-                "called_ae_qualifier": bytes,
-                "calling_ap_title": bytes,
-                "calling_ae_qualifier": bytes,
-                "implementation_information": bytes,
-                "called_ap_invocation_id": int,
-                "called_ae_invocation_id": int,
-                "calling_ap_invocation_id": int,
-                "calling_ae_invocation_id": int,
-                "sender_acse_requirements": BerBitString,
-                "protocol_version": BerBitString,
-                "calling_authentication_value": AuthenticationValue,
-            },
+            (
+                ("called_ap_title", bytes),
+                ("called_ae_qualifier", bytes),
+                ("calling_ap_title", bytes),
+                ("calling_ae_qualifier", bytes),
+                ("implementation_information", bytes),
+                ("called_ap_invocation_id", int),
+                ("called_ae_invocation_id", int),
+                ("calling_ap_invocation_id", int),
+                ("calling_ae_invocation_id", int),
+                ("sender_acse_requirements", BerBitString),
+                ("protocol_version", BerBitString),
+                ("calling_authentication_value", AuthenticationValue),
+            ),
         )
         _check_user_information(self.user_information)
 
@@ -601,7 +612,8 @@ class AARQ(Apdu):
         values = _read_acse(r, cls.TAG, _AARQ_FIELDS, "AARQ")
         if "application_context_name" not in values:
             r.fail("the application-context-name of the AARQ, which is mandatory", r.end)
-        return cls(**values)
+        aarq: AARQ = trusted(cls, values)  # the field readers return checked values
+        return aarq
 
 
 #: sender/responder-acse-requirements with the authentication functional unit (``07 80``)
@@ -668,16 +680,16 @@ class AARE(Apdu):
             raise EncodeError("a result source diagnostic is 0..255")
         _check_optional(
             self,
-            {
-                "responding_ap_title": bytes,
-                "responding_ae_qualifier": bytes,
-                "implementation_information": bytes,
-                "responding_ap_invocation_id": int,
-                "responding_ae_invocation_id": int,
-                "responder_acse_requirements": BerBitString,
-                "protocol_version": BerBitString,
-                "responding_authentication_value": AuthenticationValue,
-            },
+            (
+                ("responding_ap_title", bytes),
+                ("responding_ae_qualifier", bytes),
+                ("implementation_information", bytes),
+                ("responding_ap_invocation_id", int),
+                ("responding_ae_invocation_id", int),
+                ("responder_acse_requirements", BerBitString),
+                ("protocol_version", BerBitString),
+                ("responding_authentication_value", AuthenticationValue),
+            ),
         )
         _check_user_information(self.user_information)
 
@@ -699,7 +711,8 @@ class AARE(Apdu):
             if mandatory not in values:
                 r.fail(f"the {mandatory.replace('_', '-')} of the AARE, which is mandatory", r.end)
         values["result"] = AssociationResult(values["result"])
-        return cls(**values)
+        aare: AARE = trusted(cls, values)  # the field readers return checked values
+        return aare
 
 
 _RELEASE_FIELDS: Final = _fields(("reason", 0, "reason"), ("user_information", 30, "user"))
@@ -727,7 +740,11 @@ class RLRQ(Apdu):
     @classmethod
     def read(cls, r: Reader) -> RLRQ:
         values = _read_acse(r, cls.TAG, _RELEASE_FIELDS, "RLRQ")
-        return cls(values.get("reason"), values.get("user_information"))
+        if "reason" in values:
+            values["reason"] = ReleaseRequestReason(values["reason"])
+        values.setdefault("reason", None)
+        rlrq: RLRQ = trusted(cls, values)
+        return rlrq
 
 
 @dataclass(frozen=True, slots=True)
@@ -752,4 +769,8 @@ class RLRE(Apdu):
     @classmethod
     def read(cls, r: Reader) -> RLRE:
         values = _read_acse(r, cls.TAG, _RELEASE_FIELDS, "RLRE")
-        return cls(values.get("reason"), values.get("user_information"))
+        if "reason" in values:
+            values["reason"] = ReleaseResponseReason(values["reason"])
+        values.setdefault("reason", None)
+        rlre: RLRE = trusted(cls, values)
+        return rlre

@@ -75,6 +75,9 @@ class Oid(tuple[int, ...]):
 
     def content(self) -> bytes:
         """The contents octets of the BER encoding (without tag and length)."""
+        known = _KNOWN_CONTENTS.get(self)
+        if known is not None:
+            return known
         out = bytearray()
         for arc in (self[0] * 40 + self[1], *self[2:]):
             chunk = [arc & 0x7F]
@@ -91,25 +94,43 @@ class Oid(tuple[int, ...]):
         start = r.pos
         if start >= end:
             r.fail("the contents of an object identifier, found none")
+        content = r.take(end - start, "an object identifier")
+        known = _KNOWN_OIDS.get(content)
+        if known is not None:
+            return known
         arcs: list[int] = []
         value = 0
-        first = True
-        while r.pos < end:
-            octet = r.u8("an object identifier arc")
-            if first and octet == 0x80:
-                r.fail("an object identifier arc without leading 0x80 padding", r.pos - 1)
+        fresh = True
+        for index, octet in enumerate(content):
+            if fresh and octet == 0x80:
+                r.fail("an object identifier arc without leading 0x80 padding", start + index)
             value = (value << 7) | (octet & 0x7F)
-            first = False
-            if not octet & 0x80:
+            if octet & 0x80:
+                fresh = False
+            else:
                 arcs.append(value)
                 value = 0
-                first = True
-        if not first:
+                fresh = True
+        if not fresh:
             r.fail("the last octet of an object identifier arc (bit 8 clear)", end - 1)
         head = arcs[0]
-        if head < 80:
-            return cls((head // 40, head % 40, *arcs[1:]))
-        return cls((2, head - 80, *arcs[1:]))
+        first = (head // 40, head % 40) if head < 80 else (2, head - 80)
+        # The arcs are valid by construction; skip the checks of __new__.
+        return tuple.__new__(cls, (*first, *arcs[1:]))
+
+
+#: Identifiers used often (the DLMS contexts and mechanisms), by their contents octets, and
+#: their contents octets by identifier.
+_KNOWN_OIDS: dict[bytes, Oid] = {}
+_KNOWN_CONTENTS: dict[tuple[int, ...], bytes] = {}
+
+
+def remember_oid(oid: Oid) -> Oid:
+    """Keep ``oid`` and its contents octets at hand (for frequent identifiers)."""
+    content = oid.content()
+    _KNOWN_OIDS[content] = oid
+    _KNOWN_CONTENTS[oid] = content
+    return oid
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,10 +213,16 @@ def encode_integer(value: int) -> bytes:
 # -- reading ------------------------------------------------------------------------------------
 
 
+_TAG_CLASSES: Final = tuple(TagClass)
+
+
 def read_identifier(r: Reader, what: str) -> tuple[TagClass, bool, int]:
     """Read identifier octets; return (class, constructed, tag number)."""
     at = r.pos
-    first = r.u8(f"the tag of {what}")
+    if at >= r.end:
+        r.fail(f"the tag of {what}, found end of input")
+    first = r.buf[at]
+    r.pos = at + 1
     number = first & 0x1F
     if number == 0x1F:
         number = 0
@@ -208,7 +235,7 @@ def read_identifier(r: Reader, what: str) -> tuple[TagClass, bool, int]:
                 break
         else:
             r.fail(f"a tag number of {what} in at most 5 octets", at)
-    return TagClass(first >> 6), bool(first & 0x20), number
+    return _TAG_CLASSES[first >> 6], bool(first & 0x20), number
 
 
 def read_length(r: Reader, what: str, end: int | None = None) -> int:
@@ -216,7 +243,10 @@ def read_length(r: Reader, what: str, end: int | None = None) -> int:
     before ``end`` (the end of the enclosing element; default the end of the input)."""
     stop = r.end if end is None else end
     at = r.pos
-    first = r.u8(f"the length of {what}")
+    if at >= r.end:
+        r.fail(f"1 octet of the length of {what}, found end of input")
+    first = r.buf[at]
+    r.pos = at + 1
     if first < 0x80:
         length = first
     else:
@@ -238,16 +268,17 @@ def read_integer(r: Reader, end: int, what: str) -> int:
     return int.from_bytes(r.take(end - r.pos, what), "big", signed=True)
 
 
-def read_universal(r: Reader, end: int, tag: int, what: str) -> int:
+def read_universal(r: Reader, end: int, tag: int, kind: str, what: str) -> int:
     """Inside an EXPLICIT element ending at ``end``: read a primitive universal element with
-    tag number ``tag`` that fills it exactly; return the end of its contents."""
+    tag number ``tag`` (a ``kind``, e.g. "OCTET STRING") that fills it exactly; return the end
+    of its contents."""
     at = r.pos
     if at >= end:
-        r.fail(f"{what}, found an empty element")
+        r.fail(f"the {kind} of {what}, found an empty element")
     tag_class, constructed, number = read_identifier(r, what)
     if tag_class is not TagClass.UNIVERSAL or constructed or number != tag:
-        r.fail(f"{what} (universal tag {tag}), found another element", at)
+        r.fail(f"the {kind} of {what} (universal tag {tag}), found another element", at)
     length = read_length(r, what, end)
     if r.pos + length != end:
-        r.fail(f"{what} filling its element exactly", at)
+        r.fail(f"the {kind} of {what} filling its element exactly", at)
     return end

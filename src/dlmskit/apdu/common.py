@@ -22,7 +22,7 @@ import enum
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final, Literal, cast
 
-from dlmskit.apdu._codec import Reader, check_int, check_uint, put_data
+from dlmskit.apdu._codec import Reader, check_int, check_uint, make, put_data
 from dlmskit.apdu.errors import AccessParameterError
 from dlmskit.axdr import (
     DoubleLongUnsigned,
@@ -243,6 +243,19 @@ def result_enum(cls: type[OpenIntEnum], name: str, value: object) -> Any:
 # -- descriptors --------------------------------------------------------------------------------
 
 
+_OBIS_CACHE: dict[bytes, Obis] = {}
+
+
+def obis_of(octets: bytes) -> Obis:
+    """The Obis of 6 octets, cached (the same few logical names recur in every exchange)."""
+    found = _OBIS_CACHE.get(octets)
+    if found is None:
+        found = Obis(*octets)
+        if len(_OBIS_CACHE) < 4096:
+            _OBIS_CACHE[octets] = found
+    return found
+
+
 def _obis(name: str, value: object) -> Obis:
     if isinstance(value, Obis):
         return value
@@ -274,9 +287,9 @@ class CosemAttributeDescriptor:
     @classmethod
     def read(cls, r: Reader) -> CosemAttributeDescriptor:
         class_id = r.u16("class-id")
-        instance = r.take(6, "instance-id")
-        attribute = r.i8("attribute-id")
-        return cls(class_id, Obis(*instance), attribute)
+        instance = obis_of(r.take(6, "instance-id"))
+        descriptor: CosemAttributeDescriptor = make(cls, class_id, instance, r.i8("attribute-id"))
+        return descriptor
 
 
 @dataclass(frozen=True, slots=True)
@@ -301,9 +314,9 @@ class CosemMethodDescriptor:
     @classmethod
     def read(cls, r: Reader) -> CosemMethodDescriptor:
         class_id = r.u16("class-id")
-        instance = r.take(6, "instance-id")
-        method = r.i8("method-id")
-        return cls(class_id, Obis(*instance), method)
+        instance = obis_of(r.take(6, "instance-id"))
+        descriptor: CosemMethodDescriptor = make(cls, class_id, instance, r.i8("method-id"))
+        return descriptor
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar, Final
 
-from dlmskit.apdu._codec import Apdu, Reader, check_uint, put_octet_string
+from dlmskit.apdu._codec import Apdu, Reader, check_uint, make, put_octet_string
 from dlmskit.apdu._ln import (
     AttributeWithSelection,
     check_attribute_list,
@@ -97,7 +97,8 @@ class GetRequestNormal(_Request):
     @classmethod
     def read_body(cls, r: Reader, iip: InvokeIdAndPriority) -> GetRequestNormal:
         attribute = CosemAttributeDescriptor.read(r)
-        return cls(iip, attribute, read_selection(r))
+        request: GetRequestNormal = make(cls, iip, attribute, read_selection(r))
+        return request
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +218,8 @@ class GetResponseWithDatablock(_Response):
             result = DataAccessResult(r.u8("data-access-result"))
         else:
             r.unknown_choice("DataBlock-G result", choice, at)
-        return cls(iip, last, number, result)
+        response: GetResponseWithDatablock = make(cls, iip, last, number, result)
+        return response
 
 
 @dataclass(frozen=True, slots=True)

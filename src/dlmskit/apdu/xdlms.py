@@ -13,7 +13,15 @@ import enum
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final
 
-from dlmskit.apdu._codec import Apdu, Reader, check_bytes, check_int, check_uint, put_octet_string
+from dlmskit.apdu._codec import (
+    Apdu,
+    Reader,
+    check_bytes,
+    check_int,
+    check_uint,
+    put_octet_string,
+    trusted,
+)
 from dlmskit.apdu.common import OpenIntEnum
 from dlmskit.errors import EncodeError
 
@@ -119,7 +127,21 @@ def _read_conformance(r: Reader) -> Conformance:
     unused = r.u8("the unused-bits octet of the conformance block")
     if unused > 7:
         r.fail(f"a number of unused bits 0..7, found {unused}", at)
-    return Conformance(int.from_bytes(r.take(3, "the conformance block"), "big"))
+    return _conformance_of(int.from_bytes(r.take(3, "the conformance block"), "big"))
+
+
+_CONFORMANCE_CACHE: dict[int, Conformance] = {}
+
+
+def _conformance_of(value: int) -> Conformance:
+    """Conformance(value), cached: building an IntFlag member is slow and the same few
+    blocks recur."""
+    found = _CONFORMANCE_CACHE.get(value)
+    if found is None:
+        found = Conformance(value)
+        if len(_CONFORMANCE_CACHE) < 4096:
+            _CONFORMANCE_CACHE[value] = found
+    return found
 
 
 def _conformance(value: object) -> Conformance:
@@ -184,7 +206,18 @@ class InitiateRequest(Apdu):
         version = r.u8("proposed-dlms-version-number")
         conformance = _read_conformance(r)
         size = r.u16("client-max-receive-pdu-size")
-        return cls(conformance, size, version, key, allowed, qos)
+        request: InitiateRequest = trusted(
+            cls,
+            {
+                "proposed_conformance": conformance,
+                "client_max_receive_pdu_size": size,
+                "proposed_dlms_version_number": version,
+                "dedicated_key": key,
+                "response_allowed": allowed,
+                "proposed_quality_of_service": qos,
+            },
+        )
+        return request
 
 
 @dataclass(frozen=True, slots=True)
