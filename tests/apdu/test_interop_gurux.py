@@ -98,6 +98,8 @@ from dlmskit.apdu import (
     EntryDescriptor,
     ErrorService,
     EventNotificationRequest,
+    GbtReassembler,
+    GeneralBlockTransfer,
     GetRequestNext,
     GetRequestNormal,
     GetRequestWithList,
@@ -378,6 +380,27 @@ def test_gurux_action_request_with_pblocks() -> None:
         data = joined.add(request.block_number, request.last_block, request.raw_data)  # type: ignore[attr-defined]
     assert data is not None
     assert axdr.decode(data) == bytes(range(150))
+
+
+def test_gurux_general_block_transfer() -> None:
+    """A long SET that Gurux sends with general block transfer: our reassembler joins its
+    blocks into the SET-Request-Normal it carries."""
+    client = _associated_client()
+    client.negotiatedConformance |= Conformance.GENERAL_BLOCK_TRANSFER
+    client.settings.maxPduSize = 64
+    big = GXDLMSData("0.0.96.1.1.255")
+    big.value = bytes(range(200))
+    blocks = [apdu.decode(raw) for raw in _hex(client.write(big, 2))]
+    assert len(blocks) > 1
+    receiver = GbtReassembler()
+    status = None
+    for block in blocks:
+        assert isinstance(block, GeneralBlockTransfer)
+        status = receiver.add(block)
+    assert status is not None and status.complete is not None
+    assert apdu.decode(status.complete) == SetRequestNormal(
+        InvokeIdAndPriority(1), _attribute(big, 2), bytes(range(200))
+    )
 
 
 # -- 1b. responses and notifications built by Gurux's encoder -----------------------------

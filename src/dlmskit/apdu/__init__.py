@@ -1,10 +1,8 @@
 """The APDUs of IEC 62056-5-3 (DLMS/COSEM application layer): typed, immutable, exact.
 
 Every APDU is a frozen slotted dataclass with ``encode() -> bytes``; :func:`decode` reads one
-APDU from bytes, dispatching on its tag. Bad input gives an
-:class:`~dlmskit.apdu.errors.ApduDecodeError` carrying the offset and the APDU tag (an
-unknown first octet: :class:`~dlmskit.apdu.errors.UnknownApduError`), never another
-exception.
+APDU from bytes, dispatching on its tag. Wire codes are IntEnum/IntFlag types; a result code
+the standard does not name decodes to an ``UNKNOWN_<n>`` pseudo-member instead of failing.
 
 >>> from dlmskit import apdu
 >>> request = apdu.decode(bytes.fromhex("c001c100080000010000ff0200"))
@@ -12,6 +10,39 @@ exception.
 (Obis('0-0:1.0.0*255'), 2)
 >>> request.encode().hex()
 'c001c100080000010000ff0200'
+>>> aarq = apdu.AARQ(
+...     apdu.ApplicationContextName.LOGICAL_NAME,
+...     apdu.InitiateRequest(apdu.Conformance(0x007E1F), client_max_receive_pdu_size=1200),
+... )
+>>> aarq.encode().hex().upper()
+'601DA109060760857405080101BE10040E01000000065F1F0400007E1F04B0'
+
+What is where:
+
+=========================  ====================================================================
+:mod:`~.acse`              AARQ, AARE, RLRQ, RLRE (BER); application contexts, mechanisms 0-7,
+                           result and diagnostics; :class:`AuthenticationValue` (never in repr)
+:mod:`~.ber`               BER tags, lengths (long form everywhere), :class:`Oid`, bit strings
+:mod:`~.xdlms`             InitiateRequest/Response, :class:`Conformance` (24 bits),
+                           ConfirmedServiceError (every choice), ExceptionResponse
+:mod:`~.get`, :mod:`~.set`, :mod:`~.action`
+                           every LN service variant, requests and responses
+:mod:`~.access`            access-request / access-response
+:mod:`~.notification`      data-notification (three date-time forms), event-notification
+:mod:`~.sn`                ReadRequest/Response, WriteRequest/Response, UnconfirmedWrite,
+                           InformationReport, with every Variable-Access-Specification
+:mod:`~.gbt`               general-block-transfer, its splitter and :class:`GbtReassembler`
+:mod:`~.blocks`            datablock splitting for a negotiated PDU size, and reassembly
+:mod:`~.ciphered`          ciphered containers for :mod:`dlmskit.security` (see there)
+:mod:`~.common`            invoke-id-and-priority (short and long), descriptors, selective
+                           access (range/entry descriptors), Data-Access-Result, Action-Result
+:mod:`~.errors`            :class:`ApduDecodeError` (offset and APDU tag),
+                           :class:`UnknownApduError`, :class:`UnknownChoiceError`,
+                           :class:`BlockTransferError`, :class:`AccessParameterError`
+=========================  ====================================================================
+
+Bad input gives an :class:`ApduDecodeError`, never another exception: a server still learns
+which service a broken request was for (``apdu_tag``) and can answer it.
 """
 
 from __future__ import annotations

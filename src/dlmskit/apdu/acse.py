@@ -40,6 +40,7 @@ Passwords and challenges (:class:`AuthenticationValue`) never appear in ``repr``
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -519,6 +520,21 @@ def _check_user_information(value: object) -> None:
 
 # -- the APDUs ------------------------------------------------------------------------------------
 
+
+class _ShortRepr:
+    """``repr`` showing only the fields that are present (an AARQ has 15, mostly absent)."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        shown = [
+            f"{f.name}={getattr(self, f.name)!r}"
+            for f in dataclasses.fields(self)  # type: ignore[arg-type]
+            if getattr(self, f.name) is not None
+        ]
+        return f"{type(self).__name__}({', '.join(shown)})"
+
+
 _AARQ_FIELDS: Final = _fields(
     ("protocol_version", 0, "bits"),
     ("application_context_name", 1, "oid"),
@@ -538,8 +554,8 @@ _AARQ_FIELDS: Final = _fields(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class AARQ(Apdu):
+@dataclass(frozen=True, slots=True, repr=False)
+class AARQ(_ShortRepr, Apdu):
     """A-ASSOCIATE request.
 
     ``application_context_name`` and ``mechanism_name`` take an
@@ -636,8 +652,8 @@ _AARE_FIELDS: Final = _fields(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class AARE(Apdu):
+@dataclass(frozen=True, slots=True, repr=False)
+class AARE(_ShortRepr, Apdu):
     """A-ASSOCIATE response.
 
     ``result_source_diagnostic`` is an :class:`AcseServiceUser` (the acse-service-user
