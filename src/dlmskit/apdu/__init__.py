@@ -99,6 +99,7 @@ from dlmskit.apdu.action import (
     read_action_response,
 )
 from dlmskit.apdu.ber import BerBitString, Oid
+from dlmskit.apdu.blocks import BlockReassembler
 from dlmskit.apdu.ciphered import (
     AgreedKey,
     CipheredApdu,
@@ -242,6 +243,7 @@ __all__ = [
     "BerBitString",
     "BlockNumberAccess",
     "BlockNumberResult",
+    "BlockReassembler",
     "BlockTransferError",
     "CaptureObjectDefinition",
     "CipheredApdu",
