@@ -18,6 +18,7 @@ from typing import Any
 from dlmskit.axdr import Data, Long
 from dlmskit.cosem import ClockStatus, DateTime
 from dlmskit.cosem.dates import DateTimeError
+from dlmskit.errors import LocalProtocolError
 from dlmskit.model.objects.base import CosemObject, Refused
 from dlmskit.model.objects.timeutil import resolve_day
 from dlmskit.model.results import ActionResult, DataAccessResult
@@ -79,7 +80,7 @@ class Clock(CosemObject):
     def meter_utc(self, now: _dt.datetime) -> _dt.datetime:
         """The meter's idea of the current instant."""
         if now.tzinfo is None:
-            raise Refused(DataAccessResult.OTHER_REASON, "now must be aware")
+            raise LocalProtocolError("now must be an aware datetime (e.g. datetime.now(UTC))")
         return now.astimezone(_UTC) + self._offset
 
     def _dst_window(self, year: int) -> tuple[_dt.datetime, _dt.datetime] | None:
@@ -124,7 +125,7 @@ class Clock(CosemObject):
     def local_time(self, now: _dt.datetime) -> _dt.datetime:
         """The meter's local time (aware, with its UTC offset)."""
         utc = self.meter_utc(now)
-        standard = (utc - _dt.timedelta(minutes=-self.time_zone)).replace(tzinfo=None)
+        standard = (utc + _dt.timedelta(minutes=-self.time_zone)).replace(tzinfo=None)
         minutes = -self.time_zone
         if self.is_dst(standard):
             minutes += self.dst_deviation

@@ -53,6 +53,7 @@ class PushSetup(CosemObject):
 
     def __init__(self, logical_name: Any, **values: Any) -> None:
         self.pending: list[_dt.datetime] = []
+        self._due: _dt.datetime | None = None
         super().__init__(logical_name, **values)
 
     # -- building the body -----------------------------------------------------------------
@@ -162,21 +163,33 @@ class PushSetup(CosemObject):
         return self.objects.real_time(min(starts)) if starts else None
 
     def push(self, now: _dt.datetime) -> PushEvent | None:
-        """Push now if a window is open (the event is returned and emitted), else wait."""
+        """Push now if a window is open (the event is returned and emitted), else wait for
+        the next window (get_timer)."""
         if self.in_window(now):
             event = self.make_event(now)
             self.emit(event)
             return event
         self.pending.append(now)
+        if self._due is None:
+            self._due = self.next_window(now)
         return None
 
     def get_timer(self, now: _dt.datetime) -> _dt.datetime | None:
-        return self.next_window(now) if self.pending else None
+        return self._due if self.pending else None
 
     def handle_timer(self, now: _dt.datetime) -> None:
-        if self.pending and self.in_window(now):
+        if not self.pending:
+            return
+        if self.in_window(now):
             self.pending.clear()
+            self._due = None
             self.emit(self.make_event(now))
+        else:
+            self._due = self.next_window(now)
+
+    def time_changed(self, now: _dt.datetime) -> None:
+        if self.pending:
+            self._due = self.next_window(now)
 
     def _method_1(self, parameter: Any, now: _dt.datetime) -> Any:
         """push."""
@@ -188,6 +201,7 @@ class PushSetup(CosemObject):
         if self.version < 2:
             raise Refused(ActionResult.OBJECT_UNDEFINED)
         self.pending.clear()
+        self._due = None
         return None
 
     def confirm(self, now: _dt.datetime) -> None:
