@@ -18,7 +18,7 @@ scaling.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -181,6 +181,34 @@ def _column_schema(definition: ClassDef, column: Column) -> Schema:
     return schema
 
 
+def _typer(definition: Any, resolver: Resolver) -> Callable[[Any], Any]:
+    """A function that types one column's values (resolved once for all rows)."""
+    column = Column.of(definition)
+    class_def, context = resolver(column.class_id, column.logical_name)
+    if column.attribute_index == 0:
+
+        def whole(raw: Any) -> Any:
+            try:
+                return typed_object(column.class_id, raw, version=class_def.version)
+            except SchemaError:
+                return raw
+
+        return whole
+    try:
+        schema = _column_schema(class_def, column)
+    except UnknownClassError:
+        return lambda raw: raw
+    to_typed = schema.to_typed
+
+    def one(raw: Any) -> Any:
+        try:
+            return to_typed(raw, context)
+        except SchemaError:
+            return raw
+
+    return one
+
+
 def typed_columns(
     values: Sequence[Data], columns: Sequence[Any], resolver: Resolver = _NO_SCALERS
 ) -> list[Any]:
@@ -191,31 +219,18 @@ def typed_columns(
     """
     if len(values) != len(columns):
         raise TypeUnmatched(f"{len(values)} values for {len(columns)} columns")
-    out: list[Any] = []
-    for raw, definition in zip(values, columns, strict=True):
-        column = Column.of(definition)
-        class_def, context = resolver(column.class_id, column.logical_name)
-        if column.attribute_index == 0:
-            try:
-                out.append(typed_object(column.class_id, raw, version=class_def.version))
-            except SchemaError:
-                out.append(raw)
-            continue
-        try:
-            schema = _column_schema(class_def, column)
-            out.append(schema.to_typed(raw, context))
-        except (SchemaError, UnknownClassError):
-            out.append(raw)
-    return out
+    return [_typer(c, resolver)(raw) for raw, c in zip(values, columns, strict=True)]
 
 
 def typed_rows(
     rows: Iterable[Data], columns: Sequence[Any], resolver: Resolver = _NO_SCALERS
 ) -> list[tuple[Any, ...]]:
     """A Profile generic buffer (rows of captured values) typed by its capture_objects."""
+    typers = [_typer(c, resolver) for c in columns]
+    width = len(typers)
     out = []
     for i, row in enumerate(rows):
-        if not isinstance(row, tuple):
-            raise TypeUnmatched(f"buffer entry {i} is no structure")
-        out.append(tuple(typed_columns(row, columns, resolver)))
+        if not isinstance(row, tuple) or len(row) != width:
+            raise TypeUnmatched(f"buffer entry {i} is no structure of {width} values")
+        out.append(tuple([typer(raw) for typer, raw in zip(typers, row, strict=True)]))
     return out

@@ -41,6 +41,7 @@ class CosemObjects:
 
     def __init__(self, objects: Iterable[CosemObject] = ()) -> None:
         self._by_ln: dict[Obis, CosemObject] = {}
+        self._by_octets: dict[bytes, CosemObject] = {}
         #: Events the objects emitted, oldest first; the server drains them.
         self.events: list[ObjectEvent] = []
         self.script_depth = 0
@@ -53,11 +54,13 @@ class CosemObjects:
         if obj.logical_name in self._by_ln:
             raise LocalProtocolError(f"an object {obj.logical_name} is already registered")
         self._by_ln[obj.logical_name] = obj
+        self._by_octets[obj.logical_name.to_bytes()] = obj
         obj.attach(self)
         return obj
 
     def remove(self, logical_name: Obis | str) -> CosemObject:
         obj = self._by_ln.pop(_ln(logical_name))
+        del self._by_octets[obj.logical_name.to_bytes()]
         obj.attach(None)
         return obj
 
@@ -65,10 +68,13 @@ class CosemObjects:
         self, logical_name: Obis | str | bytes, class_id: int | None = None
     ) -> CosemObject | None:
         """The object with that logical name (and class), or None."""
-        try:
-            obj = self._by_ln.get(_ln(logical_name))
-        except LocalProtocolError:
-            return None
+        if type(logical_name) is bytes:
+            obj = self._by_octets.get(logical_name)
+        else:
+            try:
+                obj = self._by_ln.get(_ln(logical_name))
+            except LocalProtocolError:
+                return None
         if obj is None or (class_id is not None and obj.class_id != class_id):
             return None
         return obj
