@@ -183,3 +183,23 @@ def test_well_typed_requests_never_raise(data: st.DataObject) -> None:
         assert returns is not None
         returns.validate(outcome.data)
     objects.handle_timer(NOW + dt.timedelta(days=1))
+
+
+@pytest.mark.parametrize(
+    ("class_id", "index"),
+    [(7, 2), (7, 7), (8, 4), (5, 2), (5, 3), (18, 3), (18, 6), (70, 2), (70, 3), (15, 2), (12, 2)],
+)
+def test_attributes_the_behaviour_owns_are_not_writable(class_id: int, index: int) -> None:
+    objects, obj = build(class_id, get_class(class_id).version)
+    before = obj.value(index)
+    value = objects.get(class_id, LN, index, now=NOW).value
+    assert objects.set(class_id, LN, index, value, now=NOW) is DataAccessResult.READ_WRITE_DENIED
+    assert obj.value(index) == before
+
+
+def test_typed_view_of_computed_attributes_needs_now() -> None:
+    from dlmskit.cosem import DateTime
+
+    _objects, clock = build(8, 0)
+    assert isinstance(clock.typed("time", now=NOW), DateTime)
+    assert clock.typed("time", now=NOW).to_datetime() == NOW

@@ -227,6 +227,7 @@ class AssociationLN(_Gatekeeper):
     """
 
     CLASS_ID = 15
+    READ_ONLY = frozenset({2})
 
     def __init__(self, logical_name: Any = "0-0:40.0.0*255", **kwargs: Any) -> None:
         super().__init__(logical_name, **kwargs)
@@ -329,6 +330,7 @@ class AssociationSN(_Gatekeeper):
     """
 
     CLASS_ID = 12
+    READ_ONLY = frozenset({2, 3})
 
     def __init__(
         self,

@@ -133,6 +133,9 @@ class CosemObject:
     CLASS_ID: ClassVar[int] = 0
     #: Default version when none is given (None: the latest in the class table).
     DEFAULT_VERSION: ClassVar[int | None] = None
+    #: Attributes the behaviour computes or changes only itself: a SET is refused
+    #: (read-write-denied) even where an association would allow it.
+    READ_ONLY: ClassVar[frozenset[int]] = frozenset()
 
     __slots__ = ("_handlers", "_objects", "_schemas", "_values", "definition", "logical_name")
 
@@ -332,6 +335,8 @@ class CosemObject:
                 if value == self._values[1]
                 else DataAccessResult.READ_WRITE_DENIED
             )
+        if index in self.READ_ONLY:
+            return DataAccessResult.READ_WRITE_DENIED
         try:
             writer = getattr(self, f"_write_{index}", None)
             if writer is not None:

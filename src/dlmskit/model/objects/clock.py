@@ -47,6 +47,7 @@ class Clock(CosemObject):
     """
 
     CLASS_ID = 8
+    READ_ONLY = frozenset({4})
 
     def __init__(self, logical_name: Any = "0-0:1.0.0*255", **values: Any) -> None:
         self._offset = _dt.timedelta(0)

@@ -109,6 +109,7 @@ class OutputChanged(ObjectEvent):
 
 class DisconnectControl(CosemObject):
     CLASS_ID = 70
+    READ_ONLY = frozenset({2, 3})
 
     def _init_defaults(self) -> None:
         self._values[2] = True

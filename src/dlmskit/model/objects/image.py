@@ -50,6 +50,7 @@ class ImageTransfer(CosemObject):
     """``max_image_size`` bounds what an initiate may announce (nothing larger is kept)."""
 
     CLASS_ID = 18
+    READ_ONLY = frozenset({3, 4, 6, 7})
 
     def __init__(
         self,

@@ -51,6 +51,7 @@ _MAX_CATCH_UP = 100_000
 
 class ProfileGeneric(CosemObject):
     CLASS_ID = 7
+    READ_ONLY = frozenset({2, 7})
 
     def __init__(self, logical_name: Any, **values: Any) -> None:
         self._rows: list[tuple[Data, ...]] = []

@@ -143,6 +143,7 @@ class DemandRegister(CosemObject):
     """
 
     CLASS_ID = 5
+    READ_ONLY = frozenset({2, 3, 6, 7})
 
     def __init__(self, logical_name: Any, **values: Any) -> None:
         self._integral = Decimal(0)
