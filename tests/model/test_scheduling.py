@@ -285,3 +285,17 @@ def test_single_action_schedule_runs_at_each_listed_time() -> None:
     assert objects.set(22, "0-0:15.0.0", 3, Enum(5), now=now) is DataAccessResult.SUCCESS
     assert objects.set(22, "0-0:15.0.0", 4, two_times, now=now) is DataAccessResult.SUCCESS
     assert wildcard != two_times
+
+
+def test_schedule_entry_that_begins_weeks_later_still_runs() -> None:
+    entry = list(schedule_entry(1, 6, 3))
+    entry[8] = Date(2024, 7, 1, None).to_bytes()  # begin_date: three weeks after the start
+    schedule = Schedule("0-0:12.0.0", entries=[tuple(entry)])
+    objects = device(schedule)
+    start = dt.datetime(2024, 6, 10, tzinfo=UTC)
+    fired = drive(objects, start, dt.datetime(2024, 7, 2, tzinfo=UTC))
+    assert fired[-1] == dt.datetime(2024, 7, 1, 5, 0, tzinfo=UTC)
+    assert len(fired) == 3  # two weekly look-aheads, then the run
+    assert tariff(objects) == 3
+    empty = Schedule("0-0:12.0.1")
+    assert CosemObjects([Clock(), empty]).get_timer(start) is None

@@ -38,6 +38,8 @@ log = logging.getLogger("dlmskit.model")
 SPECIAL_DAYS_LN = Obis(0, 0, 11, 0, 0, 255)
 
 _MAX_RUNS = 10_000
+#: How far ahead schedules look for their next run before looking again later.
+_HORIZON = _dt.timedelta(days=7)
 
 
 class ScriptTable(CosemObject):
@@ -140,11 +142,21 @@ class _Timed(CosemObject):
     def _run_at(self, moment: _dt.datetime, now: _dt.datetime) -> None:
         raise NotImplementedError
 
+    def _has_work(self) -> bool:
+        """Whether anything is configured that may ever run."""
+        return True
+
     def get_timer(self, now: _dt.datetime) -> _dt.datetime | None:
+        current = self._local(now)
         if self._last_local is None:
-            self._last_local = self._local(now)
+            self._last_local = current
         following = self._next_local(self._last_local)
-        return None if following is None else self.objects.real_time(following)
+        if following is None:
+            if not self._has_work():
+                return None
+            # nothing within the search horizon: look again when the horizon has moved
+            following = self._last_local + _HORIZON
+        return self.objects.real_time(following)
 
     def handle_timer(self, now: _dt.datetime) -> None:
         current = self._local(now)
@@ -156,8 +168,8 @@ class _Timed(CosemObject):
                 break
             self._last_local = following
             self._run_at(following, now)
-        else:
-            self._last_local = current
+        # everything due up to now has run
+        self._last_local = max(self._last_local, current)
 
     def time_changed(self, now: _dt.datetime) -> None:
         self._last_local = self._local(now)
@@ -215,6 +227,9 @@ class Schedule(_Timed):
                     return moment
         return None
 
+    def _has_work(self) -> bool:
+        return any(e[1] for e in self._entries())
+
     def _next_local(self, after: _dt.datetime) -> _dt.datetime | None:
         found = [t for e in self._entries() if (t := self._entry_times(e, after)) is not None]
         return min(found) if found else None
@@ -270,6 +285,9 @@ class SingleActionSchedule(_Timed):
             except DateTimeError:
                 continue
         return out
+
+    def _has_work(self) -> bool:
+        return bool(self._patterns())
 
     def _next_local(self, after: _dt.datetime) -> _dt.datetime | None:
         found = [
@@ -436,6 +454,9 @@ class ActivityCalendar(_Timed):
         current = self.action_in_force(self._local(now))
         if current is not None:
             self.objects.run_script(current[1], current[2], now)
+
+    def _has_work(self) -> bool:
+        return bool(self._values[5]) or self.activation_time() is not None
 
     def _next_local(self, after: _dt.datetime) -> _dt.datetime | None:
         candidates = []
