@@ -203,3 +203,35 @@ def test_typed_view_of_computed_attributes_needs_now() -> None:
     _objects, clock = build(8, 0)
     assert isinstance(clock.typed("time", now=NOW), DateTime)
     assert clock.typed("time", now=NOW).to_datetime() == NOW
+
+
+@pytest.mark.parametrize("key", KEYS, ids=str)
+def test_objects_round_trip_through_typed_json(key: tuple[int, int]) -> None:
+    import json
+
+    class_id, version = key
+    _objects, obj = build(class_id, version)
+    document = json.loads(json.dumps(obj.to_json(now=NOW)))
+    assert document["logical_name"] == {"octet-string": "00008000 00ff".replace(" ", "")}
+    twin = make_object(class_id, LN, version=version)
+    CosemObjects([twin])
+    twin.load_json(document)
+    assert twin.to_json(now=NOW) == obj.to_json(now=NOW)
+
+
+def test_load_json_refuses_wrong_names_types_and_logical_names() -> None:
+    _objects, register = build(3, 0)
+    with pytest.raises(ValueError, match="no attribute"):
+        register.load_json({"valu": {"unsigned": 1}})
+    with pytest.raises(ValueError, match="scaler_unit"):
+        register.load_json({"value": {"unsigned": 1}, "scaler_unit": {"unsigned": 1}})
+    assert register.value("value") is None  # nothing of the refused document was stored
+    with pytest.raises(ValueError, match="logical_name"):
+        register.load_json({"logical_name": {"octet-string": "0100010800ff"}})
+    register.load_json(
+        {
+            "value": {"double-long-unsigned": 280},
+            "scaler_unit": {"structure": [{"integer": -1}, {"enum": 27}]},
+        }
+    )
+    assert str(register.typed("value")) == "28.0 W"

@@ -282,6 +282,39 @@ class CosemObject:
         assert isinstance(scaler_unit, ScalerUnit)
         return TypeContext(scaler_unit)
 
+    # -- typed JSON (device models, traces) --------------------------------------------------
+
+    def to_json(self, *, now: _dt.datetime) -> dict[str, Any]:
+        """Every readable attribute by name, in the typed JSON form of :mod:`dlmskit.axdr`
+        (an attribute that cannot be read, such as a secret, is left out)."""
+        from dlmskit.axdr import to_json
+
+        out: dict[str, Any] = {}
+        for attribute in self.definition.attributes:
+            result = self.get(attribute.index, now=now)
+            if result.ok:
+                out[attribute.name] = to_json(result.value)
+        return out
+
+    def load_json(self, values: Mapping[str, Any]) -> None:
+        """Store attribute values given by name in the typed JSON form (logical_name, when
+        present, must be this object's). A wrong name or type is a LocalProtocolError and
+        nothing is stored."""
+        from dlmskit.axdr import from_json
+
+        staged: dict[int, Data] = {}
+        for name, value in values.items():
+            attribute = self._attribute(name)
+            try:
+                raw = from_json(value)
+                self.schema(attribute.index).validate(raw)
+            except (DlmsError, ValueError) as exc:
+                raise LocalProtocolError(f"{self.definition.name} {name}: {exc}") from None
+            if attribute.index == 1 and raw != self._values[1]:
+                raise LocalProtocolError(f"logical_name {value!r} is not {self.logical_name}")
+            staged[attribute.index] = raw
+        self._values.update(staged)
+
     # -- the server's three services ---------------------------------------------------------
 
     def get(
