@@ -213,7 +213,7 @@ def test_security_setup_policy_keys_and_certificates() -> None:
     assert objects.action(64, ln, 1, Enum(0x0C), now=NOW).ok  # adds encryption: stronger
     assert objects.action(64, ln, 1, Enum(0x08), now=NOW).result is ActionResult.OTHER_REASON
     assert objects.set(64, ln, 2, Enum(0x04), now=NOW) is DataAccessResult.OTHER_REASON
-    wrapped = [(Enum(KeyId.GLOBAL_UNICAST_ENCRYPTION_KEY), bytes(range(24)))]
+    wrapped = [(Enum(KeyId.UNICAST_ENCRYPTION), bytes(range(24)))]
     assert objects.action(64, ln, 2, wrapped, now=NOW).ok
     assert v1.keys == {0: bytes(range(24))[::-1]} and installed[-1] == v1.keys
     assert (

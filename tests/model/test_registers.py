@@ -64,6 +64,17 @@ def test_invocation_counter_only_grows_and_persists_before_use() -> None:
         is DataAccessResult.SUCCESS
     )
     assert saved[-1] == 100
+    counters = {"sender": 7}
+    view = InvocationCounter("0-0:43.1.1", source=lambda: counters["sender"])
+    objects.add(view)
+    counters["sender"] = 9
+    assert objects.get(1, "0-0:43.1.1", 2, now=NOW).value == DoubleLongUnsigned(9)
+    assert (
+        objects.set(1, "0-0:43.1.1", 2, DoubleLongUnsigned(20), now=NOW)
+        is DataAccessResult.READ_WRITE_DENIED
+    )
+    with pytest.raises(LocalProtocolError, match="view"):
+        view.use()
     exhausted = InvocationCounter(value=0xFFFFFFFF)
     with pytest.raises(LocalProtocolError, match="exhausted"):
         exhausted.use()

@@ -214,28 +214,34 @@ class PushOperationMethod(enum.IntEnum):
     CONFIRMED = 2
 
 
+# The security enumerations below have the same values and member names as those of
+# dlmskit.security.control (which sits above the model and may use these).
+
+
 class SecurityPolicyV0(enum.IntEnum):
     """Security setup v0 security_policy (v1 uses a bit map, see the class)."""
 
     NOTHING = 0
-    ALL_AUTHENTICATED = 1
-    ALL_ENCRYPTED = 2
-    ALL_AUTHENTICATED_AND_ENCRYPTED = 3
+    AUTHENTICATED = 1
+    ENCRYPTED = 2
+    AUTHENTICATED_ENCRYPTED = 3
 
 
 class SecuritySuite(enum.IntEnum):
-    AES_GCM_128 = 0
-    ECDH_ECDSA_AES_GCM_128_SHA_256 = 1
-    ECDH_ECDSA_AES_GCM_256_SHA_384 = 2
+    """0: AES-GCM-128; 1: ECDH-ECDSA P-256, AES-GCM-128, SHA-256; 2: P-384, AES-GCM-256."""
+
+    SUITE_0 = 0
+    SUITE_1 = 1
+    SUITE_2 = 2
 
 
 class KeyId(enum.IntEnum):
     """key_id of key_transfer / key_agreement."""
 
-    GLOBAL_UNICAST_ENCRYPTION_KEY = 0
-    GLOBAL_BROADCAST_ENCRYPTION_KEY = 1
-    AUTHENTICATION_KEY = 2
-    MASTER_KEY = 3
+    UNICAST_ENCRYPTION = 0
+    BROADCAST_ENCRYPTION = 1
+    AUTHENTICATION = 2
+    MASTER = 3
 
 
 class KeyPairType(enum.IntEnum):

@@ -51,9 +51,13 @@ class DataObject(CosemObject):
 
 class InvocationCounter(DataObject):
     """An invocation counter object (Data ``0-b:43.1.e.255``): a double-long-unsigned that
-    only grows. :meth:`use` hands out the next value; ``persist`` (when given) is called with
-    the new value before it is handed out, so a value is never used twice after a restart.
-    Writing a smaller value is refused.
+    only grows.
+
+    Two ways to use it: as a *view* of the security layer's counter (``source`` returns its
+    current value; reads show it, writes are refused), or standalone, where :meth:`use`
+    hands out the next value and ``persist`` (when given) is called with the new value
+    before it is handed out, so a value is never used twice after a restart. Writing a
+    smaller value is refused.
     """
 
     def __init__(
@@ -62,17 +66,26 @@ class InvocationCounter(DataObject):
         *,
         value: int = 0,
         persist: Callable[[int], None] | None = None,
+        source: Callable[[], int] | None = None,
         **values: Any,
     ) -> None:
         self.persist = persist
+        self.source = source
         super().__init__(logical_name, schemas={2: U32}, value=value, **values)
 
     @property
     def counter(self) -> int:
+        if self.source is not None:
+            return int(self.source())
         return int(self._values[2])
+
+    def _read_2(self, now: _dt.datetime) -> Any:
+        return DoubleLongUnsigned(self.counter)
 
     def use(self) -> int:
         """The next invocation counter value (stored, and persisted, before it is returned)."""
+        if self.source is not None:
+            raise LocalProtocolError("this counter is a view: the security layer hands it out")
         current = self.counter
         if current >= DoubleLongUnsigned.MAX:
             raise LocalProtocolError("the invocation counter is exhausted: new keys are needed")
@@ -82,6 +95,8 @@ class InvocationCounter(DataObject):
         return current
 
     def _write_2(self, value: Any, now: _dt.datetime) -> None:
+        if self.source is not None:
+            raise Refused(DataAccessResult.READ_WRITE_DENIED, "the security layer owns it")
         if int(value) < self.counter:
             raise Refused(DataAccessResult.OTHER_REASON, "an invocation counter never goes back")
         if self.persist is not None:
