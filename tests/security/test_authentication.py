@@ -6,6 +6,8 @@ from __future__ import annotations
 import hashlib
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from _security_material import GB_KEYS, ST_000001, ST_BC614E, h
 from dlmskit.security import (
@@ -400,3 +402,33 @@ def test_credentials_repr_hides_everything() -> None:
     text = repr(creds)
     assert SECRET.reveal().decode() not in text
     assert GB_KEYS.unicast is not None and GB_KEYS.unicast.reveal().hex() not in text
+
+
+_ECDSA_KEY = ecc.generate_private_key(SecuritySuite.SUITE_1)
+_ANY = Credentials(
+    secret=SECRET,
+    keys=GB_KEYS,
+    signing_key=_ECDSA_KEY,
+    peer_signing_key=_ECDSA_KEY.public_key(),
+    manufacturer=XorMechanism(),
+)
+
+
+@given(st.sampled_from([2, 3, 4, 5, 6, 7]), st.binary(max_size=120))
+def test_any_response_is_accepted_or_refused_with_an_authentication_error(
+    m: int, response: bytes
+) -> None:
+    challenge, peer = (STOC * 4, CTOS * 4)
+    try:
+        verify(
+            m,
+            response,
+            challenge=challenge,
+            peer_challenge=peer,
+            credentials=_ANY,
+            own_system_title=S_ST,
+            peer_system_title=C_ST,
+        )
+    except AuthenticationError:
+        return
+    pytest.fail("a random response was accepted")
