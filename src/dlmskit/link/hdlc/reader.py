@@ -68,6 +68,14 @@ class FrameReader:
     def feed(self, data: bytes | bytearray | memoryview, now: float | None = None) -> list[Frame]:
         """Add received bytes; return the frames that are now complete and valid, in order."""
         if data:
+            if (
+                now is not None
+                and self._last_rx is not None
+                and self.inter_octet_timeout is not None
+                and now - self._last_rx > self.inter_octet_timeout
+                and self._buf
+            ):
+                self._expire()  # the line was silent longer than the inter-octet time-out
             self._buf += data
             self._last_rx = now
         return self._scan(final=False)
@@ -82,8 +90,11 @@ class FrameReader:
 
     def get_timer(self) -> float | None:
         """When the partly received frame times out, or None."""
-        if self.inter_octet_timeout is None or self._last_rx is None or not self._buf:
+        buf = self._buf
+        if self.inter_octet_timeout is None or self._last_rx is None or not buf:
             return None
+        if buf.count(FLAG) == len(buf):
+            return None  # only a flag kept as a possible opening flag: nothing half-received
         return self._last_rx + self.inter_octet_timeout
 
     def handle_timer(self, now: float) -> list[Frame]:
@@ -94,6 +105,12 @@ class FrameReader:
         frames = self._scan(final=True)
         self._last_rx = now if self._buf else None
         return frames
+
+    def _expire(self) -> None:
+        """Drop what was held before a silence: a lone flag, or a frame that never ended."""
+        if self._buf.count(FLAG) != len(self._buf):
+            self.stats.truncated_frames += 1
+        self._buf.clear()
 
     def _scan(self, *, final: bool) -> list[Frame]:
         buf = self._buf
