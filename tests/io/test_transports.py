@@ -216,3 +216,34 @@ async def test_hdlc_over_serial_pty() -> None:
             with contextlib.suppress(asyncio.CancelledError, LinkLostError):
                 await task
             await meter_transport.close()
+
+
+async def test_mode_e_then_hdlc_over_serial_pty() -> None:
+    """IEC 62056-21 mode E on a pseudo-terminal: 300 baud 7E1 opening, switch to 9600 8N1, then
+    HDLC; the port is really reconfigured on both sides (a pty carries the bytes regardless)."""
+    pytest.importorskip("serialx")
+    from dlmskit.io.drivers import mode_e_client, mode_e_server
+    from dlmskit.io.serial import SerialTransport
+    from dlmskit.link.mode_e import Identification, ModeEClient, ModeEServer
+
+    async with socat_pair() as (client_port, meter_port):
+        meter_transport = await SerialTransport.open(meter_port, baudrate=9600)
+        client_transport = await SerialTransport.open(client_port, baudrate=9600)
+        identification = Identification("KFM", "5", "MA309M", "2", False)
+
+        async def meter_side() -> None:
+            assert await mode_e_server(meter_transport, ModeEServer(identification)) == 9600
+            await serve_hdlc(SecondaryStation((1,), 17, BIG), meter_transport, echo_reversed)
+
+        task = asyncio.ensure_future(meter_side())
+        try:
+            got = await mode_e_client(client_transport, ModeEClient())
+            assert got == identification
+            assert client_transport.writer.transport.baudrate == 9600  # type: ignore[attr-defined]
+            await asyncio.sleep(0.05)  # the meter switches after reading the ACK
+            await _client_session(client_transport)
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, LinkLostError):
+                await task
+            await meter_transport.close()

@@ -18,6 +18,7 @@ from collections.abc import Awaitable, Callable
 from typing import Protocol
 
 from dlmskit.io.base import Transport
+from dlmskit.io.serial import SerialTransport
 from dlmskit.io.udp import UdpEndpoint
 from dlmskit.link.errors import LinkLostError, LinkStateError, LinkTimeoutError
 from dlmskit.link.hdlc.events import (
@@ -29,9 +30,24 @@ from dlmskit.link.hdlc.events import (
     LinkParameters,
 )
 from dlmskit.link.hdlc.station import PrimaryStation, SecondaryStation
+from dlmskit.link.mode_e import (
+    BaudRateChange,
+    Identification,
+    ModeEClient,
+    ModeEFailed,
+    ModeEServer,
+)
 from dlmskit.link.wrapper import Wpdu, WrapperError, WrapperReader, decode_datagram, encode_wpdu
 
-__all__ = ["HdlcClient", "WrapperClient", "serve_hdlc", "serve_wrapper", "serve_wrapper_udp"]
+__all__ = [
+    "HdlcClient",
+    "WrapperClient",
+    "mode_e_client",
+    "mode_e_server",
+    "serve_hdlc",
+    "serve_wrapper",
+    "serve_wrapper_udp",
+]
 
 Answer = Callable[[ApduReceived], "Awaitable[bytes | None] | bytes | None"]
 WrapperAnswer = Callable[[Wpdu], "Awaitable[bytes | None] | bytes | None"]
@@ -304,3 +320,48 @@ async def serve_wrapper_udp(endpoint: UdpEndpoint, answer: WrapperAnswer) -> Non
         reply = await _reply(answer, wpdu)
         if reply is not None:
             endpoint.send_to(encode_wpdu(wpdu.destination, wpdu.source, reply), addr)
+
+
+async def mode_e_client(transport: SerialTransport, machine: ModeEClient) -> Identification:
+    """Run the IEC 62056-21 mode E opening on a serial port: 300 baud 7E1, identification,
+    acknowledgement, then the port switched to the agreed speed at 8N1 (ready for HDLC)."""
+    loop = asyncio.get_running_loop()
+    await transport.reconfigure(baudrate=300, parity="E", byte_size=7)
+    machine.start(loop.time())
+    await transport.send(machine.data_to_send())
+    while True:
+        deadline = machine.get_timer()
+        timeout = None if deadline is None else max(0.0, deadline - loop.time())
+        try:
+            async with asyncio.timeout(timeout):
+                data = await transport.receive()
+            events = machine.receive_data(data, loop.time())
+        except TimeoutError:
+            events = machine.handle_timer(loop.time())
+        out = machine.data_to_send()
+        if out:
+            await transport.send(out)
+        for event in events:
+            if isinstance(event, ModeEFailed):
+                if machine.state is ModeEClient.State.FAILED and machine.identification is None:
+                    raise LinkTimeoutError(event.reason)
+                raise LinkLostError(event.reason)
+            if isinstance(event, BaudRateChange):
+                await transport.reconfigure(baudrate=event.baudrate, parity="N", byte_size=8)
+                assert machine.identification is not None
+                return machine.identification
+
+
+async def mode_e_server(transport: SerialTransport, machine: ModeEServer) -> int:
+    """The meter's side of the mode E opening; returns the baud rate switched to."""
+    await transport.reconfigure(baudrate=300, parity="E", byte_size=7)
+    loop = asyncio.get_running_loop()
+    while True:
+        events = machine.receive_data(await transport.receive(), loop.time())
+        out = machine.data_to_send()
+        if out:
+            await transport.send(out)
+        for event in events:
+            if isinstance(event, BaudRateChange):
+                await transport.reconfigure(baudrate=event.baudrate, parity="N", byte_size=8)
+                return event.baudrate
