@@ -240,7 +240,6 @@ async def test_mode_e_then_hdlc_over_serial_pty() -> None:
             got = await mode_e_client(client_transport, ModeEClient())
             assert got == identification
             assert client_transport.writer.transport.baudrate == 9600  # type: ignore[attr-defined]
-            await asyncio.sleep(0.05)  # the meter switches after reading the ACK
             await _client_session(client_transport)
         finally:
             task.cancel()

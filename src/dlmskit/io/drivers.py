@@ -322,9 +322,13 @@ async def serve_wrapper_udp(endpoint: UdpEndpoint, answer: WrapperAnswer) -> Non
             endpoint.send_to(encode_wpdu(wpdu.destination, wpdu.source, reply), addr)
 
 
-async def mode_e_client(transport: SerialTransport, machine: ModeEClient) -> Identification:
+async def mode_e_client(
+    transport: SerialTransport, machine: ModeEClient, *, switch_delay: float = 0.3
+) -> Identification:
     """Run the IEC 62056-21 mode E opening on a serial port: 300 baud 7E1, identification,
-    acknowledgement, then the port switched to the agreed speed at 8N1 (ready for HDLC)."""
+    acknowledgement, then the port switched to the agreed speed at 8N1 (ready for HDLC).
+    ``switch_delay`` gives the meter time to switch too before the first HDLC frame (bytes
+    that arrive meanwhile, like a meter repeating the ACK at the new speed, are dropped)."""
     loop = asyncio.get_running_loop()
     await transport.reconfigure(baudrate=300, parity="E", byte_size=7)
     machine.start(loop.time())
@@ -348,6 +352,7 @@ async def mode_e_client(transport: SerialTransport, machine: ModeEClient) -> Ide
                 raise LinkLostError(event.reason)
             if isinstance(event, BaudRateChange):
                 await transport.reconfigure(baudrate=event.baudrate, parity="N", byte_size=8)
+                await asyncio.sleep(switch_delay)
                 assert machine.identification is not None
                 return machine.identification
 
