@@ -715,3 +715,71 @@ def test_meter_takes_any_frame_sequence(frames: list[tuple[int, bytes, bool]]) -
             assert reply.destination == CLIENT and reply.source == SERVER
         if random.random() < 0.1:
             meter.handle_timer(now + 200)
+
+
+def test_gurux_client_talks_to_our_meter() -> None:
+    """A second implementation as the client: gurux-dlms negotiates with our meter (2-byte
+    values), sends an AARQ, reads the AARE (byte-identical to the real AARE frame of the
+    dlms-cosem vector) and a 3000-byte answer in segmented frames, asking with RR. (gurux's own
+    windowed receive fails with an UnboundLocalError in GXDLMSSettings.checkFrame, so it asks
+    for window 1 here.)"""
+    gurux = pytest.importorskip("gurux_dlms")
+    from gurux_dlms.enums import Authentication, InterfaceType, RequestTypes
+
+    client = gurux.GXDLMSClient(
+        True,
+        16,
+        gurux.GXDLMSClient.getServerAddress(1, 17),
+        Authentication.NONE,
+        None,
+        InterfaceType.HDLC,
+    )
+    client.hdlcSettings.windowSizeRX = 1
+    client.hdlcSettings.windowSizeTX = 1
+    client.hdlcSettings.maxInfoRX = client.hdlcSettings.maxInfoTX = 512
+    meter = SecondaryStation(
+        (1,), 17, StationSettings(max_info_tx=256, max_info_rx=256, window_tx=3, window_rx=3)
+    )
+    (connected,) = meter.receive_data(bytes(client.snrmRequest()), 0.0)
+    assert connected.parameters == LinkParameters(256, 256, 1, 1)
+    reply = gurux.GXReplyData()
+    client.getData(gurux.GXByteBuffer(meter.data_to_send()), reply)
+    client.parseUAResponse(reply.data)
+    assert (client.hdlcSettings.maxInfoTX, client.hdlcSettings.windowSizeTX) == (256, 1)
+    for frame in client.aarqRequest():
+        events = meter.receive_data(bytes(frame), 0.1)
+    (aarq,) = events
+    assert isinstance(aarq, ApduReceived) and aarq.apdu[0] == 0x60
+    aare = bytes.fromhex(
+        "6129a109060760857405080101a203020100a305a103020100be10040e0800065f1f0400001e1d04c80007"
+    )
+    meter.send_apdu(aare, 0.2, client=16, logical_device=1)
+    out = meter.data_to_send()
+    assert out.hex().startswith("7ea0382102233034e7e6e700")  # the dlms-cosem AARE frame
+    reply = gurux.GXReplyData()
+    client.getData(gurux.GXByteBuffer(out), reply)
+    client.parseAareResponse(reply.data)
+    # a long answer: 3000 bytes in 256-byte frames, gurux polls with RR for each
+    from gurux_dlms.objects import GXDLMSData
+
+    (request,) = client.read(GXDLMSData("0.0.42.0.0.255"), 2)
+    (got,) = meter.receive_data(bytes(request), 0.3)
+    assert isinstance(got, ApduReceived) and got.apdu[0] == 0xC0
+    answer = (
+        bytes.fromhex("c401c1000982")
+        + (2990).to_bytes(2, "big")
+        + bytes(i % 251 for i in range(2990))
+    )
+    meter.send_apdu(answer, 0.4, client=16, logical_device=1)
+    reply = gurux.GXReplyData()
+    rounds = 0
+    while True:
+        out = meter.data_to_send()
+        assert out, "meter stopped answering"
+        client.getData(gurux.GXByteBuffer(out), reply)
+        if not reply.moreData & RequestTypes.FRAME:
+            break
+        rounds += 1
+        meter.receive_data(bytes(client.receiverReady(reply)), 0.5)
+    assert rounds == 11  # 12 frames: eleven RRs for more
+    assert bytes(reply.value) == bytes(i % 251 for i in range(2990))
