@@ -392,3 +392,36 @@ def test_parameters_random(data: bytes) -> None:
     except DecodeError:
         return
     assert all(v is None or v >= 1 for v in proposal.with_defaults())
+
+
+@given(
+    st.lists(st.tuples(st.binary(max_size=600), st.booleans()), min_size=1, max_size=6),
+    st.lists(st.integers(1, 700), min_size=1, max_size=30),
+    st.binary(max_size=30),
+)
+def test_reader_finds_every_frame_in_any_chunking(
+    payloads: list[tuple[bytes, bool]], cuts: list[int], noise: bytes
+) -> None:
+    """Frames whose information fields hold any bytes (0x7E and 0x7D included), after noise
+    without a flag, cut into arbitrary chunks: the reader returns exactly these frames."""
+    frames = [
+        Frame.make(
+            FrameType.I,
+            HdlcAddress.client(16),
+            HdlcAddress.server(1, 17),
+            ns=i % 8,
+            info=info or b"\x00",
+            segmented=seg,
+        )
+        for i, (info, seg) in enumerate(payloads)
+    ]
+    stream = noise.replace(b"\x7e", b"") + b"".join(f.encode() for f in frames)
+    reader = FrameReader()
+    got: list[Frame] = []
+    pos = 0
+    for cut in cuts * (len(stream) // max(sum(cuts), 1) + 1):
+        got += reader.feed(stream[pos : pos + cut])
+        pos += cut
+        if pos >= len(stream):
+            break
+    assert got == frames

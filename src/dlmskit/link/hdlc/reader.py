@@ -56,6 +56,9 @@ class FrameReader:
 
     def __init__(self, *, inter_octet_timeout: float | None = 1.0) -> None:
         self._buf = bytearray()
+        self._base = 0  # stream offset of _buf[0]
+        self._candidate = -1  # stream offset of the incomplete frame being waited for
+        self._look = 0  # stream offset from which the look-ahead still has to search
         self._last_rx: float | None = None
         self.inter_octet_timeout = inter_octet_timeout
         self.stats = ReaderStats()
@@ -150,7 +153,10 @@ class FrameReader:
                     )
                     pos = start + 1
                     continue
-                later = self._complete_frame_after(start + 1)
+                if self._candidate != self._base + start:
+                    self._candidate = self._base + start
+                    self._look = self._candidate + 1
+                later = self._complete_frame_after(max(start + 1, self._look - self._base))
                 if later is not None:
                     # a complete valid frame starts inside the span this candidate claims:
                     # the candidate was noise or a frame cut short (frames do not overlap)
@@ -181,22 +187,32 @@ class FrameReader:
             pos = end  # the closing flag may open the next frame
         if pos:
             del buf[:pos]
+            self._base += pos
         # only a flag and nothing else left: keep it (it may open the next frame)
         return frames
 
     def _complete_frame_after(self, pos: int) -> int | None:
-        """Index of the opening flag of the first complete, valid frame at or after ``pos``."""
+        """Index of the opening flag of the first complete, valid frame at or after ``pos``.
+        Remembers (in ``_look``) where a later call must search again: at the first candidate
+        that may still complete, so every byte is examined a bounded number of times."""
         buf = self._buf
         n = len(buf)
+        pending: int | None = None
         while True:
             start = buf.find(FLAG, pos)
             if start < 0 or start + 2 >= n:
+                resume = n - 2 if start < 0 else start
+                self._look = self._base + (pending if pending is not None else max(resume, 0))
                 return None
             pos = start + 1
             if buf[start + 1] >> 4 != 0xA:
                 continue
             end = start + 1 + (((buf[start + 1] & 0x07) << 8) | buf[start + 2])
-            if end >= n or buf[end] != FLAG:
+            if end >= n:
+                if pending is None:
+                    pending = start
+                continue
+            if buf[end] != FLAG:
                 continue
             try:
                 decode_frame(memoryview(buf)[start + 1 : end], flags=False)
