@@ -783,3 +783,49 @@ def test_gurux_client_talks_to_our_meter() -> None:
         meter.receive_data(bytes(client.receiverReady(reply)), 0.5)
     assert rounds == 11  # 12 frames: eleven RRs for more
     assert bytes(reply.value) == bytes(i % 251 for i in range(2990))
+
+
+def test_client_refuses_a_malformed_ua() -> None:
+    client = PrimaryStation(16, SERVER)
+    client.connect(0.0)
+    ua = Frame.make(FrameType.UA, CLIENT, SERVER, info=bytes.fromhex("818003070109"))
+    (ev,) = client.receive_data(ua.encode(), 0.1)
+    assert isinstance(ev, Disconnected) and ev.reason is DisconnectReason.REFUSED
+    assert "malformed" in ev.detail and client.state is PrimaryState.NDM
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 255),
+            st.binary(max_size=40),
+            st.booleans(),
+            st.sampled_from(["connect", "send", "poll", "disc", "timer", "-"]),
+        ),
+        max_size=25,
+    )
+)
+def test_client_takes_any_frame_sequence(steps: list[tuple[int, bytes, bool, str]]) -> None:
+    """Any frames from the meter's address, mixed with user calls and timers: the client
+    reports events or refuses the call with LinkStateError, nothing else."""
+    client = PrimaryStation(16, SERVER, StationSettings(response_timeout=1.0))
+    now = 0.0
+    for control, info, seg, action in steps:
+        now += 0.4
+        try:
+            if action == "connect":
+                client.connect(now)
+            elif action == "send":
+                client.send_apdu(info, now)
+            elif action == "poll":
+                client.poll(now)
+            elif action == "disc":
+                client.disconnect(now)
+        except LinkStateError:
+            pass
+        if action == "timer":
+            client.handle_timer(now + 1.0)
+        client.receive_data(Frame(CLIENT, SERVER, control, info, seg).encode(), now)
+        for frame in FrameReader().feed(client.data_to_send()):
+            assert frame.destination == SERVER and frame.source == CLIENT

@@ -230,6 +230,7 @@ class PrimaryStation(_Base):
         self._deadline: float | None = None
         self._retries = 0
         self._last_command: Frame | None = None
+        self._pending_apdu = b""
         self._events: list[Event] = []
 
     # -- user calls ----------------------------------------------------------------------
@@ -320,10 +321,16 @@ class PrimaryStation(_Base):
     def _do_accept_ua(self, now: float, frame: Frame | None) -> None:
         assert frame is not None
         self._deadline = None
-        theirs = decode_parameters(frame.info).with_defaults()
-        mine = self.settings
-        if not self.settings.send_parameters:
-            mine = StationSettings(response_timeout=mine.response_timeout)  # defaults proposed
+        try:
+            theirs = decode_parameters(frame.info).with_defaults()
+        except HdlcFrameError as exc:
+            # a UA we cannot read: the link is not usable; say so, and leave the meter's NRM
+            # to its inactivity time-out (or to our next SNRM)
+            self.state = PrimaryState.NDM
+            self._end(DisconnectReason.REFUSED, f"malformed UA parameters: {exc}")
+            return
+        # a bare SNRM proposed the defaults
+        mine = self.settings if self.settings.send_parameters else StationSettings()
         self.parameters = _negotiate(mine, theirs)
         self._link = _Numbered(self.parameters)
         self._events.append(Connected(self.client, self.server, self.parameters))
