@@ -246,3 +246,17 @@ async def test_mode_e_then_hdlc_over_serial_pty() -> None:
             with contextlib.suppress(asyncio.CancelledError, LinkLostError):
                 await task
             await meter_transport.close()
+
+
+async def test_wrapper_server_closes_a_broken_stream() -> None:
+    server = await serve_tcp(
+        lambda t: serve_wrapper(t, lambda w: w.apdu, max_length=100), "127.0.0.1", 0
+    )
+    port = server.sockets[0].getsockname()[1]
+    async with server:
+        transport = await TcpTransport.connect("127.0.0.1", port)
+        client = WrapperClient(transport, 16, 1)
+        assert await client.request(b"\x01\x02") == b"\x01\x02"
+        with pytest.raises(LinkLostError):
+            await client.request(bytes(101))  # above the server's max_length: it hangs up
+        await client.aclose()

@@ -52,13 +52,13 @@ class StreamTransport(Transport):
         self.writer.write(data)
         try:
             await self.writer.drain()
-        except ConnectionError as exc:
+        except OSError as exc:
             raise LinkLostError(str(exc)) from exc
 
     async def receive(self) -> bytes:
         try:
             data = await self.reader.read(READ_CHUNK)
-        except ConnectionError as exc:
+        except OSError as exc:  # ConnectionError, or EIO from a serial port that went away
             raise LinkLostError(str(exc)) from exc
         if not data:
             raise LinkLostError("peer closed the connection")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import inspect
+import logging
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
@@ -48,6 +49,8 @@ __all__ = [
     "serve_wrapper",
     "serve_wrapper_udp",
 ]
+
+_log = logging.getLogger("dlmskit.io")
 
 Answer = Callable[[ApduReceived], "Awaitable[bytes | None] | bytes | None"]
 WrapperAnswer = Callable[[Wpdu], "Awaitable[bytes | None] | bytes | None"]
@@ -143,10 +146,13 @@ class HdlcClient:
     async def _next_event(self) -> Event:
         assert self._task is not None
         getter = asyncio.ensure_future(self._events.get())
-        done, _ = await asyncio.wait({getter, self._task}, return_when=asyncio.FIRST_COMPLETED)
+        try:
+            done, _ = await asyncio.wait({getter, self._task}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            if not getter.done():
+                getter.cancel()
         if getter in done:
             return getter.result()
-        getter.cancel()
         exc = self._task.exception() if not self._task.cancelled() else None
         raise LinkLostError(f"link closed: {exc}") from exc
 
@@ -212,9 +218,12 @@ async def serve_hdlc(station: SecondaryStation, transport: Transport, answer: An
     try:
         while True:
             getter = asyncio.ensure_future(queue.get())
-            done, _ = await asyncio.wait({getter, task}, return_when=asyncio.FIRST_COMPLETED)
+            try:
+                done, _ = await asyncio.wait({getter, task}, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                if not getter.done():
+                    getter.cancel()
             if getter not in done:
-                getter.cancel()
                 break
             request = getter.result()
             reply = answer(request)
@@ -298,9 +307,13 @@ async def serve_wrapper(
     while True:
         try:
             data = await transport.receive()
+            wpdus = reader.feed(data)
         except LinkLostError:
             return
-        for wpdu in reader.feed(data):
+        except WrapperError as exc:
+            _log.warning("wrapper stream from a client broken (%s): closing it", exc)
+            return
+        for wpdu in wpdus:
             reply = await _reply(answer, wpdu)
             if reply is not None:
                 await transport.send(encode_wpdu(wpdu.destination, wpdu.source, reply))
@@ -346,6 +359,11 @@ async def mode_e_client(
         if out:
             await transport.send(out)
         for event in events:
+            if isinstance(event, BaudRateChange):
+                # let the acknowledgement leave the line at 300 baud before switching: a port
+                # reconfiguration flushes its buffers, and some adapters report "drained" while
+                # bytes still sit in their FIFO
+                await asyncio.sleep(len(out) * 10 / 300 + 0.02)
             if isinstance(event, ModeEFailed):
                 if machine.state is ModeEClient.State.FAILED and machine.identification is None:
                     raise LinkTimeoutError(event.reason)
