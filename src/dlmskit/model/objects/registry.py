@@ -230,8 +230,11 @@ class CosemObjects:
     ) -> ActionResult:
         """Run script ``selector`` of the Script table ``logical_name`` (for schedules,
         calendars, monitors). Script id 0 and an all-zero logical name mean "no script"."""
-        ln = _ln(logical_name) if not isinstance(logical_name, bytes) or logical_name else None
-        if ln is None or ln == Obis(0, 0, 0, 0, 0, 0) or selector == 0:
+        try:
+            ln = _ln(logical_name)
+        except LocalProtocolError:
+            return ActionResult.OTHER_REASON
+        if ln == Obis(0, 0, 0, 0, 0, 0) or selector == 0:
             return ActionResult.SUCCESS
         from dlmskit.axdr import LongUnsigned
 
