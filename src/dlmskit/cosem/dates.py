@@ -436,12 +436,16 @@ class DateTime:
     @property
     def is_fully_specified(self) -> bool:
         """True when the value names one instant (up to the deviation): year, month, day,
-        hour, minute and second given and valid. The day of week does not matter."""
+        hour, minute and second given and valid, and a deviation, if any, of less than a day
+        (historical local mean times reach beyond the 14 hours of today's zones). The day of
+        week does not matter."""
         return (
             None not in (self.year, self.month, self.day, self.hour, self.minute, self.second)
             and 1 <= (self.month or 0) <= 12
             and 1 <= (self.day or 0) <= 31
-            and not self.problems(weekday=False)
+            and not _date_problems(self.year, self.month, self.day, None)
+            and not _time_problems(self.hour, self.minute, self.second, self.hundredths)
+            and (self.deviation is None or -1440 < self.deviation < 1440)
         )
 
     @property
@@ -458,6 +462,8 @@ class DateTime:
         """
         if not self.is_fully_specified:
             problems = self.problems(weekday=False) or ["not fully specified"]
+            if self.deviation is not None and abs(self.deviation) >= 1440:
+                problems.append(f"deviation {self.deviation} min is a day or more")
             raise DateTimeError(f"date-time {self} is no single instant: {'; '.join(problems)}")
         offset = self.utcoffset
         tz = None if offset is None else _dt.timezone(offset)
