@@ -69,6 +69,9 @@ class Directory(Protocol):
     def hdlc_address(self, meter: Meter) -> int | None:
         """The lower HDLC address the meter answers to (None: one-byte server addresses)."""
 
+    def acquire(self, meter: Meter) -> None:
+        """A connection starts using ``meter``."""
+
     def release(self, meter: Meter) -> None:
         """A connection to ``meter`` ended."""
 
@@ -91,6 +94,9 @@ class SingleMeter:
 
     def hdlc_address(self, meter: Meter) -> int | None:
         return self.physical_address
+
+    def acquire(self, meter: Meter) -> None:
+        return
 
     def release(self, meter: Meter) -> None:
         return
@@ -210,6 +216,7 @@ class MeterServer:
     # -- meters in use and their timers ------------------------------------------------------
 
     def _use(self, meter: Meter) -> None:
+        self.directory.acquire(meter)
         entry = self._active.get(id(meter))
         self._active[id(meter)] = (meter, 1 if entry is None else entry[1] + 1)
         self._wake.set()
