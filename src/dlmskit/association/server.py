@@ -1395,6 +1395,7 @@ class ServerAssociation:
         selection: SelectiveAccessDescriptor | None,
         channel: _Channel,
     ) -> Data | DataAccessResult:
+        alias = ln == _CURRENT_OCTETS
         ln = self._target(class_id, ln)
         if not self.quirks.access_rights_ignored:
             key = (class_id, ln, attribute)
@@ -1430,8 +1431,11 @@ class ServerAssociation:
         if not result.ok:
             return result.result
         value = result.value
-        if attribute == 2 and ln == bytes(self.association.logical_name) and class_id in (12, 15):
-            value = self._current_object_list(value)
+        if class_id in (12, 15) and ln == bytes(self.association.logical_name):
+            if attribute == 2:
+                value = self._current_object_list(value)
+            elif attribute == 1 and alias:
+                value = _CURRENT_OCTETS  # named as it was asked for, as in the object list
         if self.quirks.wrong_attribute_type:
             value = _mistype(value)
         return value

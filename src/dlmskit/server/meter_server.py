@@ -341,6 +341,10 @@ class MeterServer:
                 await session(transport)
             except (LinkLostError, ConnectionError, TimeoutError):
                 pass
+            except asyncio.CancelledError:
+                # the server is closing: end this connection quietly (asyncio's stream
+                # callback would log a cancelled handler as an error)
+                pass
             finally:
                 self.connections -= 1
                 if task is not None:

@@ -10,12 +10,22 @@ from gurux_dlms import GXByteBuffer, GXDLMSClient, GXReplyData
 from gurux_dlms.enums import Authentication, InterfaceType
 
 
+class GuruxError(Exception):
+    """The meter answered a refusal that gurux reports in ``reply.error`` without raising
+    (a data-access-result or action-result code)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(f"refused with code {code}")
+        self.code = code
+
+
 class GuruxSession:
     def __init__(
         self, client: GXDLMSClient, host: str, port: int, *, timeout: float = 10.0
     ) -> None:
         self.client = client
         self.sock = socket.create_connection((host, port), timeout=timeout)
+        self.parse_failures: list[tuple[str, int, str]] = []
 
     def close(self) -> None:
         self.sock.close()
@@ -49,6 +59,8 @@ class GuruxSession:
             while reply.isMoreData():
                 data = None if reply.isStreaming() else self.client.receiverReady(reply)
                 self.exchange(data, reply)
+            if reply.error:
+                raise GuruxError(reply.error)
         return reply
 
     def connect(self) -> None:
@@ -71,11 +83,17 @@ class GuruxSession:
         return bytes(reply.data.array())
 
     def read(self, obj: Any, index: int) -> tuple[Any, bytes]:
-        """Read one attribute: gurux's value and the raw A-XDR it got."""
+        """Read one attribute: gurux's value and the raw A-XDR it got. Gurux's own parsing
+        of the value into its object (updateValue) is tried; its failures are gurux's."""
         reply = self.blocks(self.client.read(obj, index), GXReplyData())
         raw = bytes(reply.data.array())
         value = reply.value
-        self.client.updateValue(obj, index, value)
+        try:
+            self.client.updateValue(obj, index, value)
+        except (IndexError, ValueError, TypeError, AttributeError) as exc:
+            self.parse_failures.append(
+                (str(obj.logicalName), index, f"{type(exc).__name__}: {exc}")
+            )
         return value, raw
 
     def release(self) -> None:
