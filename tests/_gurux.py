@@ -19,12 +19,39 @@ class GuruxError(Exception):
         self.code = code
 
 
+class _SerialLine:
+    """A pyserial port with the socket methods the session uses."""
+
+    def __init__(self, port: Any) -> None:
+        self.port = port
+
+    def sendall(self, data: bytes) -> None:
+        self.port.write(data)
+        self.port.flush()
+
+    def recv(self, size: int) -> bytes:
+        data: bytes = self.port.read(1)
+        if not data:
+            raise TimeoutError("no answer on the serial line")
+        waiting = self.port.in_waiting
+        return data + (self.port.read(min(size - 1, waiting)) if waiting else b"")
+
+    def close(self) -> None:
+        self.port.close()
+
+
 class GuruxSession:
     def __init__(
-        self, client: GXDLMSClient, host: str, port: int, *, timeout: float = 10.0
+        self, client: GXDLMSClient, host: str, port: int = 0, *, timeout: float = 10.0
     ) -> None:
+        """``host``/``port``: TCP; ``host`` a device path with ``port`` 0: a serial line."""
         self.client = client
-        self.sock = socket.create_connection((host, port), timeout=timeout)
+        if port:
+            self.sock: Any = socket.create_connection((host, port), timeout=timeout)
+        else:
+            import serial
+
+            self.sock = _SerialLine(serial.Serial(host, 9600, timeout=timeout))
         self.parse_failures: list[tuple[str, int, str]] = []
 
     def close(self) -> None:
