@@ -86,7 +86,11 @@ class LogicalDevice:
         key = hashlib.sha256(unicast.reveal()).digest() if unicast is not None else b""
         counter = self._counters.get(key)
         if counter is None:
-            counter = InvocationCounter(self._store(f"ld{self.sap}-client{client_sap}-sent"))
+            # from 1, not 0: some clients (dlms-cosem) take a counter of 0 for a replay, and
+            # skipping a value is allowed where reusing one is not
+            counter = InvocationCounter(
+                self._store(f"ld{self.sap}-client{client_sap}-sent"), start=1
+            )
             self._counters[key] = counter
         return counter
 
