@@ -148,9 +148,14 @@ def _apdu_label(apdu: dict[str, Any], key: str = "") -> Text:
 
 
 def _apdu_children(node: Tree, apdu: dict[str, Any]) -> None:
+    ciphered = "security" in apdu
     for key, value in apdu.items():
-        if key in ("apdu", "plain", "security", "notes"):
+        if key in ("apdu", "plain", "security", "notes", "tagged_date_time"):
             continue
+        if ciphered and key in ("security_control", "invocation_counter"):
+            continue  # shown on the security line
+        if key == "date_time" and value == "":
+            continue  # absent
         _field_node(node, key, value)
     security = apdu.get("security")
     if isinstance(security, dict):

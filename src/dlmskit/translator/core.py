@@ -578,8 +578,11 @@ def _translate_hdlc(data: bytes, decoder: Decoder) -> Translation:
         indexes, info = done
         role, apdu_bytes = split_llc(info)
         contiguous = len(indexes) == 1
-        header = units[indexes[0]].length - len(frame.info) - 3 if contiguous else 0
-        offset = units[indexes[0]].offset + header + (3 if role else 0) if contiguous else None
+        first_unit = units[indexes[0]]
+        flagged = data[first_unit.offset] == 0x7E
+        # bytes before the information field: [flag] format, addresses, control, HCS
+        header = first_unit.length - len(frame.info) - 2 - (1 if flagged else 0)
+        offset = first_unit.offset + header + (3 if role else 0) if contiguous else None
         if role is None:
             notes.append(f"frame {index + 1}: no LLC header before the APDU")
         link = {

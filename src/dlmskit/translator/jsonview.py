@@ -43,6 +43,7 @@ __all__ = [
     "apdu_to_json",
     "decoded_to_json",
     "enum_name",
+    "masked_hex",
     "message_to_json",
     "secret_json",
     "translation_to_json",
@@ -246,10 +247,43 @@ def decoded_to_json(decoded: DecodedApdu, *, show_secrets: bool = False) -> dict
     if decoded.protection is not None:
         out["security"] = _protection_json(decoded.protection)
     if decoded.inner is not None:
-        out["plain"] = decoded_to_json(decoded.inner, show_secrets=show_secrets)
+        plain = decoded_to_json(decoded.inner, show_secrets=show_secrets)
+        hidden = [] if show_secrets else _secrets_of(decoded.inner)
+        plain["hex"] = masked_hex(decoded.inner.raw, hidden)
+        out["plain"] = plain
     if decoded.notes:
         out["notes"] = list(decoded.notes)
     return out
+
+
+def _secrets_of(decoded: DecodedApdu) -> list[bytes]:
+    found: list[bytes] = []
+    stack = [decoded]
+    while stack:
+        current = stack.pop()
+        apdu = current.apdu
+        for name in ("calling_authentication_value", "responding_authentication_value"):
+            value = getattr(apdu, name, None)
+            if isinstance(value, AuthenticationValue) and value.value:
+                found.append(value.value)
+        for candidate in (apdu, getattr(apdu, "user_information", None)):
+            if isinstance(candidate, InitiateRequest) and candidate.dedicated_key:
+                found.append(candidate.dedicated_key)
+        stack.extend(inner for _, inner in current.nested)
+        if current.inner is not None:
+            stack.append(current.inner)
+    return found
+
+
+def masked_hex(data: bytes, secrets: list[bytes]) -> str:
+    """``data`` as hex with every occurrence of a secret replaced by ``*`` digits."""
+    text = list(data.hex())
+    for secret in secrets:
+        start = data.find(secret)
+        while start >= 0:
+            text[2 * start : 2 * (start + len(secret))] = "*" * (2 * len(secret))
+            start = data.find(secret, start + 1)
+    return "".join(text)
 
 
 def message_to_json(message: Message, *, show_secrets: bool = False) -> dict[str, Any]:
