@@ -62,6 +62,8 @@ class State:
         default_factory=lambda: Console(stderr=True, highlight=False, soft_wrap=True)
     )
     json_errors: bool = False
+    #: JSON lines (listen) rather than one indented document (decode)
+    json_lines: bool = False
 
     @classmethod
     def make(cls, *, trace: bool = False, color: bool = True) -> State:
@@ -96,7 +98,10 @@ def emit_json(obj: Any, *, compact: bool = False) -> None:
 def fail(state: State, message: str, code: ExitCode, **details: Any) -> NoReturn:
     """Report an expected failure in one line and exit with ``code``."""
     if state.json_errors:
-        emit_json({"error": {"message": message, "exit_code": int(code), **details}})
+        emit_json(
+            {"error": {"message": message, "exit_code": int(code), **details}},
+            compact=state.json_lines,
+        )
     state.err.print(f"[bold red]error:[/] {_escape(message)}")
     raise typer.Exit(int(code))
 

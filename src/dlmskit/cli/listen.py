@@ -423,6 +423,7 @@ def listen(
     """Listen for pushed notifications and print each one (deciphered with the keys given)."""
     state = state_of(ctx)
     state.json_errors = json_out
+    state.json_lines = True
     with reporting_errors(state):
         place = parse_endpoint(endpoint)
         keys = load_keys(

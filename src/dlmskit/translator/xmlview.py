@@ -982,9 +982,9 @@ def to_xml(t: Translation, *, show_secrets: bool = False) -> str:
                 out.lines.append("</PDU>")
             out.lines.append("</MBUS>")
         out.lines.append("")
-    shown = set(by_unit.values()) if t.units else set()
+    shown = {m.index for m in by_unit.values()} if t.units else set()
     for m in t.messages:
-        if m in shown:
+        if m.index in shown:
             continue
         if m.reassembled or (t.units and len(m.units) != 1):
             out.comment(f"APDU joined from messages/units {list(m.reassembled or m.units)}")
