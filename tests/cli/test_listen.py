@@ -192,8 +192,19 @@ def test_port_in_use_is_an_io_error() -> None:
 
 def test_trace_shows_rx_hex_and_decoded_view() -> None:
     proc = subprocess.Popen(
-        [sys.executable, "-m", "dlmskit.cli", "--trace", "listen", "udp://127.0.0.1:0"]
-        + ["--count", "1", "--timeout", "30", "--json"],
+        [
+            sys.executable,
+            "-m",
+            "dlmskit.cli",
+            "--trace",
+            "listen",
+            "udp://127.0.0.1:0",
+            "--count",
+            "1",
+            "--timeout",
+            "30",
+            "--json",
+        ],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,

@@ -12,47 +12,25 @@ decode prints the reason instead -- tracing never stops the traffic.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
 
 from rich.console import Console
 from rich.text import Text
 
-from dlmskit.apdu import AARE, AARQ, InitiateRequest
 from dlmskit.cli.render import message_tree, summary_line
 from dlmskit.errors import DlmsError
-from dlmskit.translator import DecodedApdu, DecodeKeys, Layer, Translation, translate
+from dlmskit.translator import DecodeKeys, Layer, Translation, translate
+from dlmskit.translator.jsonview import secrets_of
 
 __all__ = ["TraceHook", "Tracer", "secrets_in"]
 
 TraceHook = Callable[..., None]
 
 
-def _walk(decoded: DecodedApdu) -> Iterator[Any]:
-    yield decoded.apdu
-    for _, inner in decoded.nested:
-        yield from _walk(inner)
-    if decoded.inner is not None:
-        yield from _walk(decoded.inner)
-
-
 def secrets_in(t: Translation) -> list[bytes]:
     """The secret byte strings a translation holds (passwords, challenges, dedicated keys)."""
-    found: list[bytes] = []
-    for message in t.messages:
-        for apdu in _walk(message.apdu):
-            if isinstance(apdu, AARQ) and apdu.calling_authentication_value is not None:
-                found.append(apdu.calling_authentication_value.value)
-            if isinstance(apdu, AARE) and apdu.responding_authentication_value is not None:
-                found.append(apdu.responding_authentication_value.value)
-            ui = getattr(apdu, "user_information", None)
-            found.extend(
-                candidate.dedicated_key
-                for candidate in (apdu, ui)
-                if isinstance(candidate, InitiateRequest) and candidate.dedicated_key
-            )
-    return [s for s in found if s]
+    return [s for message in t.messages for s in secrets_of(message.apdu) if s]
 
 
 def masked_hex(data: bytes, secrets: list[bytes]) -> str:

@@ -241,6 +241,19 @@ class Decoder:
             return DecodedApdu(
                 raw, obj, Protection("general-ciphering", sc, ic, title, key_set, False, note)
             )
+        missing = None
+        if isinstance(info, ap.WrappedKey) and self.keys.master is None:
+            missing = "not deciphered: the key is wrapped and the master key (--kek) is not given"
+        elif isinstance(info, ap.IdentifiedKey):
+            wanted = self.keys.unicast if info.key_id == 0 else self.keys.broadcast
+            if wanted is None:
+                missing = "not deciphered: the global key the key-info names is not given"
+        elif isinstance(info, ap.AgreedKey):
+            missing = "not deciphered: an agreed key needs key agreement (not done by decode)"
+        if missing is not None:
+            return DecodedApdu(
+                raw, obj, Protection("general-ciphering", sc, ic, title, key_set, False, missing)
+            )
         try:
             keys = self.keys.symmetric(sc & 0x0F, dedicated=self.dedicated_key)
             sec_apdu = _SecGeneralCiphering.from_bytes(raw)
@@ -462,7 +475,10 @@ def detect_layer(data: bytes) -> Layer:
             return Layer.HDLC
     if looks_like_wrapper(data):
         return Layer.WRAPPER
-    if first == 0x68 and len(data) >= 4 and data[3] == 0x68 and data[1] == data[2]:
+    mbus = data.lstrip(b"\xe5")
+    if not mbus or (
+        mbus[0] == 0x68 and len(mbus) >= 4 and mbus[3] == 0x68 and mbus[1] == mbus[2]
+    ):
         return Layer.MBUS
     if data[:3] in (b"\xe6\xe6\x00", b"\xe6\xe7\x00"):
         return Layer.LLC

@@ -46,6 +46,7 @@ __all__ = [
     "masked_hex",
     "message_to_json",
     "secret_json",
+    "secrets_of",
     "translation_to_json",
 ]
 
@@ -248,7 +249,7 @@ def decoded_to_json(decoded: DecodedApdu, *, show_secrets: bool = False) -> dict
         out["security"] = _protection_json(decoded.protection)
     if decoded.inner is not None:
         plain = decoded_to_json(decoded.inner, show_secrets=show_secrets)
-        hidden = [] if show_secrets else _secrets_of(decoded.inner)
+        hidden = [] if show_secrets else secrets_of(decoded.inner)
         plain["hex"] = masked_hex(decoded.inner.raw, hidden)
         out["plain"] = plain
     if decoded.notes:
@@ -256,7 +257,8 @@ def decoded_to_json(decoded: DecodedApdu, *, show_secrets: bool = False) -> dict
     return out
 
 
-def _secrets_of(decoded: DecodedApdu) -> list[bytes]:
+def secrets_of(decoded: DecodedApdu) -> list[bytes]:
+    """The passwords, challenges and dedicated keys in an APDU and the APDUs inside it."""
     found: list[bytes] = []
     stack = [decoded]
     while stack:
@@ -266,9 +268,11 @@ def _secrets_of(decoded: DecodedApdu) -> list[bytes]:
             value = getattr(apdu, name, None)
             if isinstance(value, AuthenticationValue) and value.value:
                 found.append(value.value)
-        for candidate in (apdu, getattr(apdu, "user_information", None)):
-            if isinstance(candidate, InitiateRequest) and candidate.dedicated_key:
-                found.append(candidate.dedicated_key)
+        found.extend(
+            candidate.dedicated_key
+            for candidate in (apdu, getattr(apdu, "user_information", None))
+            if isinstance(candidate, InitiateRequest) and candidate.dedicated_key
+        )
         stack.extend(inner for _, inner in current.nested)
         if current.inner is not None:
             stack.append(current.inner)
