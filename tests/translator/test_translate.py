@@ -144,7 +144,9 @@ def test_gbt_ciphered_content_is_joined_then_deciphered() -> None:
     inner = encrypt(
         0xDB, long_response(), security=SC, system_title=METER, invocation_counter=9, keys=KEYS
     )
-    t = translate(b"".join(gbt_stream(inner)), keys=DecodeKeys(unicast=Key(EK), authentication=Key(AK)))
+    t = translate(
+        b"".join(gbt_stream(inner)), keys=DecodeKeys(unicast=Key(EK), authentication=Key(AK))
+    )
     joined = t.messages[-1].apdu
     assert joined.protection is not None and joined.protection.deciphered
     assert joined.plain.raw == long_response()
@@ -180,7 +182,14 @@ def test_titles_and_dedicated_key_learnt_from_the_association() -> None:
         ap.Conformance(0x007E1F), client_max_receive_pdu_size=1200, dedicated_key=dedicated
     )
     ciphered_ui = ap.decode(
-        encrypt(0x21, initiate.encode(), security=SC, system_title=CLIENT, invocation_counter=1, keys=KEYS)
+        encrypt(
+            0x21,
+            initiate.encode(),
+            security=SC,
+            system_title=CLIENT,
+            invocation_counter=1,
+            keys=KEYS,
+        )
     )
     aarq = ap.AARQ(
         ap.ApplicationContextName.LOGICAL_NAME_WITH_CIPHERING.oid,
@@ -193,7 +202,14 @@ def test_titles_and_dedicated_key_learnt_from_the_association() -> None:
         ap.AcseServiceUser.NULL,
         ap.ApplicationContextName.LOGICAL_NAME_WITH_CIPHERING.oid,
         ap.decode(
-            encrypt(0x28, response.encode(), security=SC, system_title=METER, invocation_counter=1, keys=KEYS)
+            encrypt(
+                0x28,
+                response.encode(),
+                security=SC,
+                system_title=METER,
+                invocation_counter=1,
+                keys=KEYS,
+            )
         ),
         responding_ap_title=METER,
     )
@@ -207,7 +223,9 @@ def test_titles_and_dedicated_key_learnt_from_the_association() -> None:
         keys=KEYS.with_dedicated(dedicated),
     )
     answer = ap.GetResponseNormal(IIP, axdr.OctetString(bytes(12))).encode()
-    glo_answer = encrypt(0xCC, answer, security=SC, system_title=METER, invocation_counter=2, keys=KEYS)
+    glo_answer = encrypt(
+        0xCC, answer, security=SC, system_title=METER, invocation_counter=2, keys=KEYS
+    )
     stream = b"".join(
         encode_wpdu(src, dst, a)
         for src, dst, a in (
@@ -261,7 +279,14 @@ def test_general_ciphering_identified_and_wrapped_keys() -> None:
 
 
 def test_missing_title_is_a_note_wrong_key_an_error() -> None:
-    glo = encrypt(0xC8, ap.GetRequestNormal(IIP, CLOCK).encode(), security=SC, system_title=CLIENT, invocation_counter=1, keys=KEYS)
+    glo = encrypt(
+        0xC8,
+        ap.GetRequestNormal(IIP, CLOCK).encode(),
+        security=SC,
+        system_title=CLIENT,
+        invocation_counter=1,
+        keys=KEYS,
+    )
     note = translate(glo, keys=DecodeKeys(unicast=Key(EK))).messages[0].apdu.protection
     assert note is not None and not note.deciphered and "system title" in (note.note or "")
     wrong = DecodeKeys(unicast=Key(bytes(16)), authentication=Key(AK), system_title=CLIENT)
@@ -273,7 +298,9 @@ def test_missing_title_is_a_note_wrong_key_an_error() -> None:
 
 
 def test_mbus_segments_joined_and_checked() -> None:
-    notification = ap.DataNotification(ap.LongInvokeIdAndPriority(1), axdr.OctetString(bytes(300))).encode()
+    notification = ap.DataNotification(
+        ap.LongInvokeIdAndPriority(1), axdr.OctetString(bytes(300))
+    ).encode()
     frames = segment_apdu(notification, 1, 0x67, max_length=120)
     t = translate(b"\xe5" + b"".join(frames))
     assert t.layer is Layer.MBUS and len(t.messages) == 1
@@ -293,7 +320,9 @@ def test_mbus_segments_joined_and_checked() -> None:
 def test_iec432_llc_and_plain_llc() -> None:
     get = ap.GetRequestNormal(IIP, CLOCK).encode()
     t = translate(add_iec432_header(Iec432Header(1, 16), get))
-    assert t.layer is Layer.IEC432 and t.messages[0].llc == {"iec432": {"destination_lsap": 1, "source_lsap": 16}}
+    assert t.layer is Layer.IEC432 and t.messages[0].llc == {
+        "iec432": {"destination_lsap": 1, "source_lsap": 16}
+    }
     with pytest.raises(TranslationError, match="LLC header"):
         translate(get, layer=Layer.LLC)
 
@@ -304,10 +333,19 @@ def test_ciphertext_layer_needs_its_header() -> None:
 
 
 def test_value_layers_check_lengths() -> None:
-    for layer in (Layer.DATE_TIME, Layer.DATE, Layer.TIME, Layer.OBIS, Layer.CONFORMANCE, Layer.HLS):
+    for layer in (
+        Layer.DATE_TIME,
+        Layer.DATE,
+        Layer.TIME,
+        Layer.OBIS,
+        Layer.CONFORMANCE,
+        Layer.HLS,
+    ):
         with pytest.raises(TranslationError):
             translate(b"\x01\x02", layer=layer)
-    assert translate(b"\x00\x7e\x1f", layer=Layer.CONFORMANCE).value["conformance"]["hex"] == "007e1f"  # type: ignore[index]
+    assert (
+        translate(b"\x00\x7e\x1f", layer=Layer.CONFORMANCE).value["conformance"]["hex"] == "007e1f"
+    )  # type: ignore[index]
 
 
 def test_layer_names_and_aliases() -> None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from _vectors import params
 
+from _vectors import params
 from dlmskit import apdu as ap
 from dlmskit import axdr
 from dlmskit.apdu.xdlms import Initiate

@@ -476,9 +476,7 @@ def detect_layer(data: bytes) -> Layer:
     if looks_like_wrapper(data):
         return Layer.WRAPPER
     mbus = data.lstrip(b"\xe5")
-    if not mbus or (
-        mbus[0] == 0x68 and len(mbus) >= 4 and mbus[3] == 0x68 and mbus[1] == mbus[2]
-    ):
+    if not mbus or (mbus[0] == 0x68 and len(mbus) >= 4 and mbus[3] == 0x68 and mbus[1] == mbus[2]):
         return Layer.MBUS
     if data[:3] in (b"\xe6\xe6\x00", b"\xe6\xe7\x00"):
         return Layer.LLC
