@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dlmskit.cli.common import CliError
-from dlmskit.cli.endpoints import parse_endpoint
+from dlmskit.cli.endpoints import EndpointError, parse_endpoint
 from dlmskit.cli.keys import KeyOptions, load_keys
 
 
@@ -40,7 +40,7 @@ def test_endpoints() -> None:
         ("serial:///dev/x?parity=Q", "parity"),
         ("serial:///dev/x?baud=fast", "numbers"),
     ):
-        with pytest.raises(CliError, match=why):
+        with pytest.raises(EndpointError, match=why):
             parse_endpoint(bad)
 
 

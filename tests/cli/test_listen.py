@@ -325,3 +325,19 @@ def test_mbus_over_serial_two_frames_ciphered() -> None:
     assert code == 0, err
     assert [value_of(r) for r in records] == [31337, 8]
     assert records[0]["link"] == {"source_tsap": 1, "destination_tsap": 0x67}
+
+
+def test_hdlc_over_tcp() -> None:
+    proc = listener("hdlc+tcp://127.0.0.1:0", "--json", "--count", "1", "--timeout", "30")
+    try:
+        port = port_of(wait_listening(proc))
+        with socket.create_connection(("127.0.0.1", port)) as conn:
+            frames = ui_frames(notification(606), size=16)
+            for frame in frames:
+                conn.sendall(frame)
+                time.sleep(0.01)
+            time.sleep(0.2)
+    finally:
+        code, records, err = finish(proc)
+    assert code == 0, err
+    assert [value_of(r) for r in records] == [606]
