@@ -355,3 +355,27 @@ def test_layer_names_and_aliases() -> None:
     with pytest.raises(ValueError, match="unknown layer"):
         Layer.parse("nope")
     assert all(layer.description for layer in Layer)
+
+
+def test_tree_itemises_general_ciphering() -> None:
+    from dlmskit.translator.explain import explain
+
+    plain = ap.GetRequestNormal(IIP, CLOCK).encode()
+    sealed = seal_general_ciphering(
+        plain,
+        security=SC,
+        key=EK,
+        authentication_key=AK,
+        invocation_counter=3,
+        transaction_id=b"\x01",
+        originator_system_title=CLIENT,
+        recipient_system_title=METER,
+        key_info=IdentifiedKey(IdentifiedKeyId.GLOBAL_UNICAST_ENCRYPTION),
+    )
+    t = translate(sealed, keys=DecodeKeys(unicast=Key(EK), authentication=Key(AK)))
+    spans = explain(t)
+    labels = [s.label for s in spans]
+    assert "originator-system-title" in labels and "authentication tag" in labels
+    assert "not itemised" not in " ".join(s.meaning for s in spans)
+    assert b"".join(s.data for s in spans if s.space == "input") == sealed
+    assert any(s.space.startswith("deciphered") and s.label == "get-request" for s in spans)

@@ -565,6 +565,7 @@ def _ciphered_content(w: _W, decoded: DecodedApdu | None) -> None:
 
 
 _NOTIFY_TAGS: Final = {0x0F, 0xC2}
+_KEY_INFO: Final = {0: "identified-key", 1: "wrapped-key", 2: "agreed-key"}
 _ACSE_FIELDS: Final = {
     0x60: {
         0x80: "protocol-version",
@@ -767,6 +768,45 @@ def _apdu_fields(w: _W, decoded: DecodedApdu) -> None:
         c.u8("service-error", _enum(ServiceErrorType, c.peek()))
         c.u8("value", str(c.peek()))
         w.sync(c)
+        return
+    if tag in (0xDD, 0xDF):
+        name = "general-ciphering" if tag == 0xDD else "general-signing"
+        w.span(1, name, f"tag {tag:02X}", group=True)
+        c = w.child()
+        for field in (
+            "transaction-id",
+            "originator-system-title",
+            "recipient-system-title",
+            "date-time",
+            "other-information",
+        ):
+            n = c.length(f"{field} length")
+            if n:
+                c.span(n, field)
+        if tag == 0xDD:
+            if c.u8("key-info", "present" if c.peek() else "absent"):
+                choice = c.u8("key-info choice", _KEY_INFO.get(c.peek(), str(c.peek())))
+                if choice == 0:
+                    c.u8("key-id", "global unicast" if c.peek() == 0 else "global broadcast")
+                elif choice == 1:
+                    c.u8("kek-id", "master key" if c.peek() == 0 else str(c.peek()))
+                    n = c.length("key-ciphered-data length")
+                    c.span(n, "key-ciphered-data", "the wrapped key")
+                else:
+                    n = c.length("key-parameters length")
+                    c.span(n, "key-parameters")
+                    n = c.length("key-ciphered-data length")
+                    c.span(n, "key-ciphered-data")
+            c.length("ciphered content length")
+            _ciphered_content(c, decoded)
+        else:
+            n = c.length("content length")
+            c.span(n, "content", "the signed APDU")
+            n = c.length("signature length")
+            c.span(n, "signature", "ECDSA")
+        w.sync(c)
+        if decoded.inner is not None:
+            _explain_space(w.out, decoded.inner, f"deciphered {name}", w.depth + 1, show=w.show)
         return
     if tag == 0xE0:
         w.span(1, "general-block-transfer", "tag E0", group=True)
