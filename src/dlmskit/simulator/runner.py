@@ -6,9 +6,11 @@ What ``python -m dlmskit.simulator`` and ``dlms simulate`` call.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import datetime as _dt
 import logging
+import signal
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +21,7 @@ from dlmskit.server.meter_server import MeterServer
 from dlmskit.simulator.model import ModelSpec, load_model
 from dlmskit.simulator.pool import MeterPool, SimulatedClock
 
-__all__ = ["Simulation", "SimulationOptions", "simulate", "start"]
+__all__ = ["Simulation", "SimulationOptions", "serve_until_stopped", "simulate", "start"]
 
 _log = logging.getLogger("dlmskit.simulator")
 
@@ -145,16 +147,34 @@ class Simulation:
         self.pool.save_all()
 
 
+async def serve_until_stopped(simulation: Simulation, timeout: float | None = None) -> None:
+    """Wait until cancelled, SIGTERM or ``timeout`` seconds, then close the simulation (the
+    state of every meter in memory is saved)."""
+    loop = asyncio.get_running_loop()
+    stopped = asyncio.Event()
+    with contextlib.suppress(NotImplementedError, RuntimeError):  # not on every platform
+        loop.add_signal_handler(signal.SIGTERM, stopped.set)
+    try:
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(timeout):
+                await stopped.wait()
+    finally:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.remove_signal_handler(signal.SIGTERM)
+        await simulation.close()
+
+
 async def simulate(
-    options: SimulationOptions, *, ready: Callable[[list[str]], None] | None = None
+    options: SimulationOptions,
+    *,
+    ready: Callable[[list[str]], None] | None = None,
+    timeout: float | None = None,
 ) -> None:
-    """Serve until cancelled; the state of every meter in memory is saved at the end."""
+    """Serve until cancelled, SIGTERM or ``timeout``; the state of every meter in memory is
+    saved at the end."""
     simulation = await start(options)
     for line in simulation.listening:
         _log.info("serving %s", line)
     if ready is not None:
         ready(simulation.listening)
-    try:
-        await asyncio.Event().wait()
-    finally:
-        await simulation.close()
+    await serve_until_stopped(simulation, timeout)
