@@ -549,6 +549,8 @@ class ServerAssociation:
                 supported &= ~Conformance.GENERAL_PROTECTION
         self.supported = Conformance(supported)
         self._events: list[Event] = []
+        #: successful SETs and ACTIONs so far: what may have changed timers or made events
+        self.modifications = 0
         self._now = _dt.datetime(2000, 1, 1, tzinfo=_dt.UTC)
         self._ctos = b""
         self._stoc = b""
@@ -1488,6 +1490,7 @@ class ServerAssociation:
             result = self.objects.set(class_id, ln, attribute, value, now=self._now)
         if result is DataAccessResult.SUCCESS:
             self._rights_cache.clear()
+            self.modifications += 1
         return result
 
     def _invoke(
@@ -1517,6 +1520,7 @@ class ServerAssociation:
                 self.association.reply_to_hls = None
         if outcome.ok:
             self._rights_cache.clear()
+            self.modifications += 1
         if outcome.has_data:
             return ActionResponseItem(outcome.result, outcome.data)
         return ActionResponseItem(outcome.result)
@@ -1559,6 +1563,7 @@ class ServerAssociation:
             self.association.reply_to_hls = None
         iip = self._response_iip(request.invoke_id_and_priority)
         if outcome.ok:
+            self.modifications += 1
             self._transition(ServerInput.HLS_PASSED)
             self._set_status(AssociationStatus.ASSOCIATED)
             self._associated()
@@ -1601,7 +1606,7 @@ class ServerAssociation:
                 "client %d: GET %d %s %d -> %s",
                 self.settings.client_sap,
                 class_id,
-                _ln_text(data[5:11]),
+                _Ln(data[5:11]),
                 attribute,
                 result.name,
             )
@@ -1623,7 +1628,7 @@ class ServerAssociation:
                 "client %d: GET %d %s %d -> %d octets",
                 self.settings.client_sap,
                 class_id,
-                _ln_text(data[5:11]),
+                _Ln(data[5:11]),
                 attribute,
                 len(raw),
             )
@@ -2422,6 +2427,18 @@ class ServerAssociation:
 
 def _ln_text(octets: bytes) -> str:
     return str(obis_of(octets)) if len(octets) == 6 else octets.hex()
+
+
+class _Ln:
+    """A logical name for a log message, made text only if the message is written."""
+
+    __slots__ = ("octets",)
+
+    def __init__(self, octets: bytes) -> None:
+        self.octets = octets
+
+    def __str__(self) -> str:
+        return _ln_text(self.octets)
 
 
 def _describe(descriptor: CosemAttributeDescriptor | CosemMethodDescriptor) -> str:

@@ -116,16 +116,22 @@ def _writable(obj: Any) -> list[int]:
     return [a.index for a in obj.definition.attributes if a.index != 1 and a.access & Access.WRITE]
 
 
-def baseline(meter: Meter) -> dict[tuple[int, str], dict[int, Any]]:
-    """The model's values of every writable attribute, to compare against later."""
-    out: dict[tuple[int, str], dict[int, Any]] = {}
+Baseline = dict[tuple[int, bytes], tuple[Any, ...]]
+
+
+def baseline(meter: Meter) -> Baseline:
+    """The model's values of every writable attribute (references, not copies: the objects
+    replace their values, they do not change them in place), to compare against later."""
+    out: Baseline = {}
     for sap, device in meter.logical_devices.items():
         for obj in device.objects:
-            out[sap, str(obj.logical_name)] = {i: obj.value(i) for i in _writable(obj)}
+            values = tuple(obj.value(i) for i in _writable(obj))
+            if values:
+                out[sap, bytes(obj.logical_name)] = values
     return out
 
 
-def snapshot(meter: Meter, base: dict[tuple[int, str], dict[int, Any]]) -> dict[str, Any]:
+def snapshot(meter: Meter, base: Baseline) -> dict[str, Any]:
     """What differs from the model now, as typed JSON."""
     devices: dict[str, Any] = {}
     for sap, device in meter.logical_devices.items():
@@ -133,11 +139,11 @@ def snapshot(meter: Meter, base: dict[tuple[int, str], dict[int, Any]]) -> dict[
         for obj in device.objects:
             ln = str(obj.logical_name)
             entry: dict[str, Any] = {}
-            initial = base.get((sap, ln), {})
+            initial = base.get((sap, bytes(obj.logical_name)), ())
             changed = {
                 str(i): to_json(obj.value(i))
-                for i in _writable(obj)
-                if i in initial and obj.value(i) != initial[i]
+                for i, first in zip(_writable(obj), initial, strict=False)
+                if obj.value(i) != first
             }
             if changed:
                 entry["attributes"] = changed
