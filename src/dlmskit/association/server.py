@@ -1436,6 +1436,8 @@ class ServerAssociation:
         if class_id in (12, 15) and ln == bytes(self.association.logical_name):
             if attribute == 2:
                 value = self._current_object_list(value)
+            elif attribute == 3 and class_id == 12:
+                value = self._current_rights_list(value)
             elif attribute == 1 and alias:
                 value = _CURRENT_OCTETS  # named as it was asked for, as in the object list
         if self.quirks.wrong_attribute_type:
@@ -1443,17 +1445,33 @@ class ServerAssociation:
         return value
 
     def _current_object_list(self, value: Data) -> Data:
-        """The object list shows the association in use as 0.0.40.0.0.255."""
+        """The object list shows the association in use as 0.0.40.0.0.255 (and, with short
+        names, at base name 0xFA00)."""
         own = bytes(self.association.logical_name)
-        if own == _CURRENT_OCTETS or not isinstance(value, list):
+        if not isinstance(value, list):
             return value
         index = 3 if self.short_names else 2
         out: list[Data] = []
         for element in value:
             if isinstance(element, tuple) and len(element) > index and element[index] == own:
                 element = (*element[:index], _CURRENT_OCTETS, *element[index + 1 :])
+                if self.short_names:
+                    element = (Long(CURRENT_BASE_NAME - 0x10000), *element[1:])
             out.append(element)
         return out
+
+    def _current_rights_list(self, value: Data) -> Data:
+        """Association SN access_rights_list: the association in use at base name 0xFA00."""
+        association = self.association
+        if not isinstance(association, AssociationSN) or not isinstance(value, list):
+            return value
+        own = association.base_name(association)
+        own_signed = own - 0x10000 if own > 0x7FFF else own
+        current = Long(CURRENT_BASE_NAME - 0x10000)
+        return [
+            (current, *e[1:]) if isinstance(e, tuple) and e and e[0] == own_signed else e
+            for e in value
+        ]
 
     def _write(
         self,
@@ -2391,7 +2409,8 @@ class ServerAssociation:
         if found is None:
             return DataAccessResult.OBJECT_UNDEFINED
         obj, index, method = found
-        ln = bytes(obj.logical_name)
+        alias = CURRENT_BASE_NAME <= name < CURRENT_BASE_NAME + 0x100
+        ln = _CURRENT_OCTETS if alias else bytes(obj.logical_name)
         if method:
             descriptor = CosemMethodDescriptor(obj.class_id, obj.logical_name, index)
             item = self._invoke(descriptor, parameter, channel)
