@@ -331,7 +331,10 @@ def _object(data: object, path: str) -> ObjectSpec:
             raise ModelError(f"{definition.name} has no attribute {name!r}", path) from None
     for name, gen in generate.items():
         _need(gen, Mapping, f"{path}.generate.{name}")
-        make_generator(dict(gen), seed=0, meter_scale=1.0)  # checked now, built per meter
+        try:
+            make_generator(dict(gen), seed=0, meter_scale=1.0)  # checked now, built per meter
+        except LocalProtocolError as exc:
+            raise ModelError(str(exc), f"{path}.generate.{name}") from None
     history = data.get("history")
     if history is not None:
         _need(history, Mapping, f"{path}.history")
