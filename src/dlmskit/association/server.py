@@ -13,7 +13,7 @@ with every APDU and goes to the object model.
 >>> aare = meter.receive(bytes.fromhex(
 ...     "601da109060760857405080101be10040e01000000065f1f0400007e1f04b0"), now)[0]
 >>> aare.hex()
-'6129a109060760857405080101a203020100a305a103020100be10040e0800065f1f0400001e1f04000007'
+'6129a109060760857405080101a203020100a305a103020100be10040e0800065f1f0400001e1d04000007'
 >>> meter.state
 <ServerState.ASSOCIATED: 'associated'>
 >>> meter.receive(bytes.fromhex("c001c100080000010000ff0300"), now)[0].hex()
@@ -223,7 +223,8 @@ _CURRENT_OCTETS: Final = bytes(CURRENT_ASSOCIATION)
 CURRENT_BASE_NAME: Final = 0xFA00
 
 _C = Conformance
-#: What this meter implements with logical name referencing.
+#: What this meter implements with logical name referencing (data-notification: the pushes of
+#: Push setup objects; not event-notification nor information-report, which it never sends).
 LN_CONFORMANCE: Final = (
     _C.GENERAL_PROTECTION
     | _C.GENERAL_BLOCK_TRANSFER
@@ -236,7 +237,6 @@ LN_CONFORMANCE: Final = (
     | _C.GET
     | _C.SET
     | _C.SELECTIVE_ACCESS
-    | _C.EVENT_NOTIFICATION
     | _C.ACTION
 )
 #: What this meter implements with short name referencing.
@@ -247,7 +247,6 @@ SN_CONFORMANCE: Final = (
     | _C.UNCONFIRMED_WRITE
     | _C.BLOCK_TRANSFER_WITH_GET_OR_READ
     | _C.MULTIPLE_REFERENCES
-    | _C.INFORMATION_REPORT
     | _C.DATA_NOTIFICATION
     | _C.PARAMETERIZED_ACCESS
 )
