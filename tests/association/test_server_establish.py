@@ -471,3 +471,17 @@ def test_notifications_are_protected_as_the_policy_asks() -> None:
     protected = secure.event_notification(8, "0-0:1.0.0", 2, stamp.to_bytes(), NOW)
     assert protected[0] == 0xCA  # glo-event-notification-request
     assert isinstance(apdu.decode(client.open(protected)), apdu.EventNotificationRequest)
+
+
+def test_hls_pass_3_must_be_protected_as_the_policy_asks() -> None:
+    machine = meter(1)
+    client = SecureClient(machine)
+    client.associate()
+    method = CosemMethodDescriptor(15, "0-0:40.0.0", 1)
+    plain = ActionRequestNormal(iip(), method, client.f_stoc())
+    assert ask(machine, plain) == ExceptionResponse(
+        apdu.StateError.SERVICE_NOT_ALLOWED, apdu.ExceptionServiceError.OPERATION_NOT_POSSIBLE
+    )
+    assert machine.state is ServerState.AUTHENTICATING
+    reply = client.authenticate()  # the same, ciphered: served
+    assert reply.result is apdu.ActionResult.SUCCESS

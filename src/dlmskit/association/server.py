@@ -1553,6 +1553,13 @@ class ServerAssociation:
 
     def _authenticating_action(self, data: bytes, channel: _Channel) -> list[bytes]:
         sap = self.settings.client_sap
+        if (
+            channel.kind is _Kind.PLAIN
+            and self._request_protection
+            and not self.quirks.policy_not_enforced
+        ):
+            _log.debug("client %d: plain HLS pass 3 where the policy asks protection", sap)
+            return [_NOT_ALLOWED]
         try:
             request = _apdu.decode(data)
         except ApduDecodeError:
