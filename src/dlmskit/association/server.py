@@ -44,6 +44,38 @@ What it does, in the order a request meets it:
   action-result, exception-response or confirmed-service-error. Nothing a client sends
   makes :meth:`ServerAssociation.receive` raise or end the association.
 
+The refusals, where IEC 62056-5-3 leaves the choice to the meter or the public material
+does not say (named here so that a test can hold the meter to them):
+
+===============================================  ==============================================
+situation                                        answer
+===============================================  ==============================================
+an xDLMS request without an association          exception-response service-not-allowed /
+                                                 operation-not-possible (SN: confirmed-service-
+                                                 error vde-state-error / no-dlms-context)
+a request before HLS pass 3 has verified         the same
+a plain request where the policy asks for        the same
+protection (or one protected less)
+a service outside the negotiated conformance     service-not-allowed / service-not-supported
+an unknown service or request type               service-unknown / service-not-supported
+a malformed request of a known service           service-unknown / other-reason (SN:
+                                                 confirmed-service-error service / other)
+a request longer than the server's max PDU       service-not-allowed / pdu-too-long
+a ciphered request that does not verify          service-not-allowed / deciphering-error
+a replayed invocation counter                    invocation-counter-error with the lowest
+                                                 counter the meter accepts next
+a failed HLS pass 3                              action-result other-reason; not associated
+a dedicated key without ciphering, or of the     AARE rejected-permanent, confirmed-service-
+wrong length                                     error initiate / other
+a ciphered InitiateRequest that does not open    AARE rejected-permanent, confirmed-service-
+(or a plain one where the policy asks            error application-reference /
+protection)                                      deciphering-error
+an AARQ to a pre-established association         AARE rejected-permanent, no-reason-given
+an RLRQ to a pre-established association         RLRE not-finished (it stays)
+a GET-next with the wrong block number           data-block-number-invalid (transfer dropped)
+a long answer without block transfer             data-access-result other-reason
+===============================================  ==============================================
+
 Logging (``dlmskit.association``, debug level) names every request, response and refusal by
 service, class, logical name and index -- never values, passwords, challenges or keys.
 """
