@@ -485,3 +485,13 @@ def test_hls_pass_3_must_be_protected_as_the_policy_asks() -> None:
     assert machine.state is ServerState.AUTHENTICATING
     reply = client.authenticate()  # the same, ciphered: served
     assert reply.result is apdu.ActionResult.SUCCESS
+
+
+def test_events_nobody_takes_are_bounded() -> None:
+    from dlmskit.association.server import MAX_EVENTS
+
+    machine = meter(16)
+    for _ in range(MAX_EVENTS + 50):
+        associate(machine, context=apdu.ApplicationContextName.SHORT_NAME)  # refused
+    events = machine.events()
+    assert len(events) == MAX_EVENTS and all(isinstance(e, AssociationRefused) for e in events)

@@ -297,6 +297,8 @@ _WRITE = int(_C.WRITE)
 _UNCONFIRMED_WRITE = int(_C.UNCONFIRMED_WRITE)
 _PARAMETERIZED = int(_C.PARAMETERIZED_ACCESS)
 
+#: Events kept until taken (older ones are dropped beyond this).
+MAX_EVENTS: Final = 256
 #: The smallest client-max-receive-pdu-size accepted (a smaller one is pdu-size-too-short).
 MIN_PDU_SIZE: Final = 12
 #: What general-glo/ded-ciphering adds beyond a service-specific ciphered APDU.
@@ -621,6 +623,12 @@ class ServerAssociation:
     def negotiated_conformance(self) -> Conformance:
         return Conformance(self.negotiated)
 
+    def _event(self, event: Event) -> None:
+        events = self._events
+        if len(events) >= MAX_EVENTS:  # nobody takes them: keep the newest (bounded memory)
+            del events[: len(events) - MAX_EVENTS + 1]
+        events.append(event)
+
     def next_event(self) -> Event | None:
         """The oldest event not taken yet, or None."""
         return self._events.pop(0) if self._events else None
@@ -646,9 +654,7 @@ class ServerAssociation:
                 type(exc).__name__,
                 exc,
             )
-            self._events.append(
-                InternalError(self.settings.client_sap, f"{type(exc).__name__}: {exc}")
-            )
+            self._event(InternalError(self.settings.client_sap, f"{type(exc).__name__}: {exc}"))
             self._drop_transfers()
             return [_INTERNAL]
 
@@ -658,7 +664,7 @@ class ServerAssociation:
         if self.settings.pre_established or self.state is ServerState.IDLE:
             return
         self._transition(ServerInput.LINK_CLOSED)
-        self._events.append(Released(self.settings.client_sap, by_client=False))
+        self._event(Released(self.settings.client_sap, by_client=False))
 
     def data_notification(
         self,
@@ -901,7 +907,7 @@ class ServerAssociation:
         return aare.encode(), ServerInput.AARQ_REJECTED
 
     def _refused(self, reason: str) -> None:
-        self._events.append(AssociationRefused(self.settings.client_sap, reason))
+        self._event(AssociationRefused(self.settings.client_sap, reason))
 
     def _initiate_error(
         self, aarq: AARQ, code: Initiate | ApplicationReference, reason: str
@@ -1140,7 +1146,7 @@ class ServerAssociation:
             self.negotiated,
             self.client_max_pdu,
         )
-        self._events.append(
+        self._event(
             Associated(
                 self.settings.client_sap,
                 self.settings.mechanism,
@@ -1289,7 +1295,7 @@ class ServerAssociation:
         self._drop_transfers()
         self._transition(ServerInput.RLRQ)
         if was is not ServerState.IDLE:
-            self._events.append(Released(sap, by_client=True))
+            self._event(Released(sap, by_client=True))
         _log.debug("client %d: released", sap)
         return [RLRE(ReleaseResponseReason.NORMAL, info).encode()]
 
@@ -1628,7 +1634,7 @@ class ServerAssociation:
             )
         else:
             self._transition(ServerInput.HLS_FAILED)
-            self._events.append(AuthenticationFailed(sap))
+            self._event(AuthenticationFailed(sap))
             response = ActionResponseNormal(iip, outcome.result)
         return [self._protect(response.encode(), channel)]
 
@@ -1677,7 +1683,7 @@ class ServerAssociation:
                     attribute,
                     exc,
                 )
-                self._events.append(InternalError(self.settings.client_sap, str(exc)))
+                self._event(InternalError(self.settings.client_sap, str(exc)))
                 return [self._protect(head + b"\x01\xfa", channel)]
             response = head + b"\x00" + raw
             _log.debug(
@@ -1735,7 +1741,7 @@ class ServerAssociation:
                 _describe(attribute),
                 exc,
             )
-            self._events.append(InternalError(self.settings.client_sap, str(exc)))
+            self._event(InternalError(self.settings.client_sap, str(exc)))
             return self._send(
                 GetResponseNormal(out_iip, DataAccessResult.OTHER_REASON).encode(), channel
             )
@@ -1834,7 +1840,7 @@ class ServerAssociation:
         try:
             response = GetResponseWithList(iip, tuple(results)).encode()
         except EncodeError as exc:
-            self._events.append(InternalError(self.settings.client_sap, str(exc)))
+            self._event(InternalError(self.settings.client_sap, str(exc)))
             response = GetResponseWithList(
                 iip, tuple(DataAccessResult.OTHER_REASON for _ in results)
             ).encode()
@@ -2031,7 +2037,7 @@ class ServerAssociation:
                     iip, items[0].result, items[0].return_parameters
                 ).encode()
         except EncodeError as exc:
-            self._events.append(InternalError(self.settings.client_sap, str(exc)))
+            self._event(InternalError(self.settings.client_sap, str(exc)))
             failed = [ActionResponseItem(ActionResult.OTHER_REASON) for _ in items]
             response = (
                 ActionResponseWithList(iip, tuple(failed))
@@ -2399,7 +2405,7 @@ class ServerAssociation:
         try:
             response = ReadResponse(tuple(results)).encode()
         except EncodeError as exc:
-            self._events.append(InternalError(self.settings.client_sap, str(exc)))
+            self._event(InternalError(self.settings.client_sap, str(exc)))
             response = ReadResponse(tuple(DataAccessResult.OTHER_REASON for _ in results)).encode()
         if len(response) + self._overhead(channel) > self._limit():
             if not self.negotiated & _BLOCK_GET and not self.quirks.conformance_not_enforced:

@@ -223,6 +223,8 @@ class MeterConnection:
         replies = association.receive(apdu, now)
         if association.modifications != before:
             self.modified = True
+        for event in association.events():  # (an internal error was logged where it happened)
+            _log.debug("client %d -> %d: %r", client_sap, server_sap, event)
         return replies
 
     def close(self, client_sap: int | None = None, server_sap: int | None = None) -> None:
