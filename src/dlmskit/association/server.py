@@ -593,7 +593,9 @@ class ServerAssociation:
         self._long_action: _Outgoing | None = None
         self._long_read: _Outgoing | None = None
         self._incoming: _Incoming | None = None
-        self._gbt_in = GbtReassembler(window=settings.gbt_window)
+        self._gbt_in = GbtReassembler(
+            window=settings.gbt_window, max_size=_max_reassembly(settings)
+        )
         self._gbt_out: _GbtSend | None = None
         self._gbt_peer_window = 1
         self._gbt_last_received = 0
