@@ -13,13 +13,29 @@ from dlmskit.errors import (
     RemoteProtocolError,
 )
 
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dlmskit.client import Client, SyncClient
+
 __version__ = "0.1.0.dev0"
 
 __all__ = [
+    "Client",
     "DecodeError",
     "DlmsError",
     "EncodeError",
     "LocalProtocolError",
     "RemoteProtocolError",
+    "SyncClient",
     "__version__",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """``dlmskit.Client`` and ``dlmskit.SyncClient``, imported when first used."""
+    if name in ("Client", "SyncClient"):
+        from dlmskit import client
+
+        return getattr(client, name)
+    raise AttributeError(f"module 'dlmskit' has no attribute {name!r}")

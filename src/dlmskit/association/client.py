@@ -554,6 +554,7 @@ class ClientAssociation:
         self._gbt_tx: list[GeneralBlockTransfer] = []
         self._gbt_number = 0  # our last GBT block number in this exchange
         self._peer_window = 1
+        self._replay_floor: int | None = None
 
     def __repr__(self) -> str:
         return f"<ClientAssociation {self.state.name} {self.settings.context_name.name}>"
@@ -788,6 +789,16 @@ class ClientAssociation:
             return self.negotiated.server_system_title
         return self.settings.server_system_title
 
+    def _hls_replay(self) -> ReplayGuard | None:
+        """The guard of the meter's GMAC counter in pass 4 (see :meth:`_unprotect`)."""
+        if self.ciphering is None:
+            return None
+        if self._replay_floor is None:
+            return self.ciphering.replay
+        guard = ReplayGuard(lowest=self._replay_floor)
+        self._replay_floor = None
+        return guard
+
     def _send_hls_pass3(self) -> None:
         mechanism = self.settings.mechanism
         answer = respond(
@@ -842,7 +853,7 @@ class ClientAssociation:
             credentials=self._credentials(),
             own_system_title=self.settings.own_system_title,
             peer_system_title=self._peer_title(),
-            replay=self.ciphering.replay if self.ciphering is not None else None,
+            replay=self._hls_replay(),
         )
         self._op = None
         self._apply(Input.HLS_ACCEPTED)
@@ -1320,6 +1331,10 @@ class ClientAssociation:
                 )
                 return None
             raise UnexpectedApduError(f"a ciphered APDU (tag 0x{tag:02X}) but no keys here")
+        # HLS pass 4: the meter may compute its GMAC f(CtoS) (taking a counter value) before
+        # it protects the ACTION response (taking the next one): the inner counter is checked
+        # against what was acceptable before this APDU.
+        self._replay_floor = self.ciphering.replay.lowest_acceptable
         try:
             deciphered = self.ciphering.unprotect(data)
         except (DecipheringError, SecurityConfigError) as exc:
