@@ -5,6 +5,8 @@ codec (:mod:`dlmskit.axdr`, :mod:`dlmskit.cosem`) -> model -> security -> protoc
 sessions -> tools.
 """
 
+from typing import TYPE_CHECKING, Any
+
 from dlmskit.errors import (
     DecodeError,
     DlmsError,
@@ -12,8 +14,6 @@ from dlmskit.errors import (
     LocalProtocolError,
     RemoteProtocolError,
 )
-
-from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from dlmskit.client import Client, SyncClient

@@ -364,14 +364,17 @@ class AssociationRejected(Event):
             parts.append(f"{source}: {self.diagnostic.name.lower().replace('_', '-')}")
         if isinstance(self.error, ConfirmedServiceError):
             parts.append(
-                f"confirmed-service-error {self.error.service.name.lower()}: "
-                f"{self.error.error.name.lower()} {_name(self.error.value)}"
+                f"confirmed-service-error {_name(self.error.service)}: "
+                f"{_name(self.error.error)} {_name(self.error.value)}"
             )
         elif isinstance(self.error, ExceptionResponse):
-            parts.append(
-                f"exception-response {self.error.state_error.name.lower()}: "
-                f"{self.error.service_error.name.lower()}"
+            text = (
+                f"exception-response {_name(self.error.state_error)}: "
+                f"{_name(self.error.service_error)}"
             )
+            if self.error.invocation_counter is not None:
+                text += f" (the meter expects invocation counter {self.error.invocation_counter})"
+            parts.append(text)
         if self.action_result is not None:
             parts.append(f"reply_to_HLS_authentication: {_name(self.action_result)}")
         return "; ".join(parts) or "refused"
