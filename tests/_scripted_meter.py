@@ -19,7 +19,15 @@ from dlmskit.apdu import blocks, gbt
 from dlmskit.association.ciphering import Ciphering, SecurityContext
 from dlmskit.axdr import Data, decode, encode, encode_length
 from dlmskit.cosem import Obis
-from dlmskit.security import Credentials, Mechanism, Protection, is_ciphered_tag, respond, verify
+from dlmskit.security import (
+    Credentials,
+    InvocationCounter,
+    Mechanism,
+    Protection,
+    is_ciphered_tag,
+    respond,
+    verify,
+)
 
 SERVER_TITLE = bytes.fromhex("4d4d4d0000000001")
 NOTHING: Final = apdu.Conformance(0)
@@ -58,15 +66,36 @@ class ScriptedMeter:
     gbt_in: list[bytes] = field(default_factory=list)
     requests: list[Any] = field(default_factory=list)
     ciphered_requests: int = 0
+    #: the lowest invocation counter the meter takes in an AARQ (below: exception-response)
+    ic_floor: int = 0
+    #: invocation counters of the client's ciphered APDUs, in order
+    client_ics: list[int] = field(default_factory=list)
+    #: APDUs sent before the next answer (pushes)
+    pushes: list[bytes] = field(default_factory=list)
+    #: requests to leave unanswered (a lost answer)
+    drop: int = 0
+    #: the meter's own invocation counter (kept across associations, as it must be) ...
+    counter: InvocationCounter = field(default_factory=InvocationCounter)
+    #: ... unless it restarts it for every association (a quirk)
+    restart_counter: bool = False
 
     # -- plumbing ------------------------------------------------------------------------------
 
     def answer(self, data: bytes) -> list[bytes]:
+        if self.drop:
+            self.drop -= 1
+            return []
+        pushes, self.pushes = self.pushes, []
+        return pushes + self._answer(data)
+
+    def _answer(self, data: bytes) -> list[bytes]:
         if data[0] == apdu.GeneralBlockTransfer.TAG:
             return self._gbt_request(data)
         protected = False
         if is_ciphered_tag(data[0]) and self.ciphering is not None:
-            data = self.ciphering.unprotect(data).plaintext
+            deciphered = self.ciphering.unprotect(data)
+            self.client_ics.append(deciphered.invocation_counter)
+            data = deciphered.plaintext
             protected = True
             self.ciphered_requests += 1
         request = apdu.decode(data)
@@ -117,7 +146,7 @@ class ScriptedMeter:
             return [ack.encode()]
         whole = b"".join(self.gbt_in)
         self.gbt_in = []
-        return self.answer(whole)
+        return self._answer(whole)
 
     # -- association ---------------------------------------------------------------------------
 
@@ -131,10 +160,14 @@ class ScriptedMeter:
         if ciphered:
             assert self.security is not None
             own = dataclasses.replace(self.security, system_title=SERVER_TITLE)
-            self.ciphering = Ciphering(own, client=False)
+            counter = None if self.restart_counter else self.counter
+            self.ciphering = Ciphering(own, client=False, counter=counter)
             self.ciphering.set_peer_system_title(aarq.calling_ap_title or b"")
-            plain = self.ciphering.unprotect(info.encode(), require=Protection.NONE).plaintext
-            info = apdu.decode(plain)
+            deciphered = self.ciphering.unprotect(info.encode(), require=Protection.NONE)
+            self.client_ics.append(deciphered.invocation_counter)
+            if deciphered.invocation_counter < self.ic_floor:
+                return apdu.ExceptionResponse(1, 6, self.ic_floor - 1).encode()
+            info = apdu.decode(deciphered.plaintext)
         assert isinstance(info, apdu.InitiateRequest)
         if info.dedicated_key is not None and self.ciphering is not None:
             self.ciphering.set_dedicated_key(info.dedicated_key)
@@ -223,6 +256,8 @@ class ScriptedMeter:
     def _service(self, request: Any) -> Any:
         if isinstance(request, apdu.GetRequestNormal):
             result = self._value(request.attribute)
+            if request.access_selection is not None and isinstance(result, list):
+                result = self._select(request.attribute, result, request.access_selection)
             return self._get_answer(request.invoke_id_and_priority, result, single=True)
         if isinstance(request, apdu.GetRequestWithList):
             results = tuple(self._value(a.attribute) for a in request.attributes)
@@ -280,6 +315,32 @@ class ScriptedMeter:
                 self.sn_values[variable.name] = value
             return apdu.WriteResponse((apdu.DataAccessResult.SUCCESS,) * len(request.values))
         raise AssertionError(f"the scripted meter has no answer to {request!r}")
+
+    def _select(self, attribute: Any, rows: list, access: Any) -> list:
+        """Profile generic selective access: by entry (2) or by range of the first column (1)."""
+        if access.access_selector == 2:
+            entry = access.entry()
+            last = entry.to_entry or len(rows)
+            high = entry.to_selected_value or None
+            return [
+                row[entry.from_selected_value - 1 : high]
+                for row in rows[entry.from_entry - 1 : last]
+            ]
+        span = access.range()
+        columns = self.values[(attribute.class_id, attribute.instance_id, 3)]
+        low, high = span.from_value.to_datetime(), span.to_value.to_datetime()
+        keep = [row for row in rows if row[0] is not None and low <= row[0].to_datetime() <= high]
+        if not span.selected_values:
+            return keep
+        wanted = [
+            i
+            for i, c in enumerate(columns)
+            if any(
+                (s.class_id, bytes(s.logical_name), s.attribute_index) == (c[0], c[1], c[2])
+                for s in span.selected_values
+            )
+        ]
+        return [tuple(row[i] for i in wanted) for row in keep]
 
     def _get_answer(self, iip: Any, result: Any, *, single: bool) -> Any:
         response = (

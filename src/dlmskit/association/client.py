@@ -621,6 +621,8 @@ class ClientAssociation:
         self._stoc = b""
         self.negotiated = None
         if self.ciphering is not None:
+            if settings.quirks.meter_counter_restarts:
+                self.ciphering.replay = ReplayGuard()
             key = settings.dedicated_key
             if key is True:
                 key = Key.generate(self.ciphering.context.keys.suite.key_length)

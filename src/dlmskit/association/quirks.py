@@ -40,6 +40,9 @@ class Quirks:
       ciphered association (meters that protect only later APDUs).
     * ``scaler_unit_absent``: never read scaler_unit; values of Register-like objects are
       returned unscaled (meters whose attribute 3 read fails or hangs).
+    * ``meter_counter_restarts``: the meter starts its invocation counter again for every
+      association; the lowest counter accepted from it then lasts one association instead
+      of being kept across them (which a client does to refuse replays of old sessions).
     """
 
     ignore_invoke_id: bool = False
@@ -49,6 +52,7 @@ class Quirks:
     rlrq_user_information: bool = True
     plain_initiate_response: bool = False
     scaler_unit_absent: bool = False
+    meter_counter_restarts: bool = False
 
     def __post_init__(self) -> None:
         if self.max_list_items is not None and not 1 <= self.max_list_items <= 0xFFFF:

@@ -257,7 +257,8 @@ class Client:
             key = settings.security.keys.unicast
             if key is not None:
                 counter = self._counters.counter(settings.security.system_title, key)
-                replay = self._counters.replay_guard(settings.security.system_title, key)
+                if not settings.quirks.meter_counter_restarts:
+                    replay = self._counters.replay_guard(settings.security.system_title, key)
         self.association = ClientAssociation(settings, counter=counter, replay=replay)
         self._link: Link | None = None
         self._lock = asyncio.Lock()
