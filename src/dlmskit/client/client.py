@@ -167,9 +167,11 @@ class Client:
     ``hdlc+udp://``, ``serial://``) or a :class:`Target`; ``client_address``,
     ``server_address`` (logical device), ``physical_address``, ``address_size``,
     ``baudrate``, ``mode_e`` complete it. Authentication: ``mechanism`` with ``password``
-    (LLS, and the HLS secret of mechanisms 2/3/4/6) or ``credentials``; ciphering:
-    ``security`` (a :class:`SecurityContext`), ``dedicated_key``. ``settings`` gives every
-    association setting at once instead (the individual options then must be left out).
+    (LLS, and the HLS secret of mechanisms 2/3/4/6) or ``credentials``, and the client's
+    ``system_title`` (HLS-SHA256 and ECDSA without ciphering); ciphering: ``security`` (a
+    :class:`SecurityContext`, which holds the system title), ``dedicated_key``.
+    ``settings`` gives every association setting at once instead (the individual options
+    then must be left out).
 
     ``state_dir``: where the invocation counters live (see
     :mod:`dlmskit.client.state`; ``False`` keeps them in memory -- tests only).
@@ -195,6 +197,7 @@ class Client:
         credentials: Credentials | None = None,
         security: SecurityContext | None = None,
         dedicated_key: bool | bytes = False,
+        system_title: bytes | None = None,
         short_names: bool | None = None,
         settings: AssociationSettings | None = None,
         quirks: Quirks | None = None,
@@ -232,6 +235,7 @@ class Client:
                 credentials=credentials,
                 security=security,
                 dedicated_key=dedicated_key,
+                system_title=system_title if security is None else None,
                 quirks=quirks or Quirks(),
             )
         elif (
@@ -240,6 +244,7 @@ class Client:
                 for v in (mechanism, password, credentials, security, short_names, quirks)
             )
             or dedicated_key
+            or system_title is not None
         ):
             raise LocalProtocolError("give settings, or the individual association options")
         self.settings = settings
