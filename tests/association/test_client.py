@@ -26,14 +26,14 @@ from dlmskit.association.client import (
     ActionDone,
     Associated,
     AssociationRejected,
-    AssociationSettings,
     AssociationStateError,
     ClientAssociation,
+    ClientQuirks,
+    ClientSettings,
     DataBlock,
     GetDone,
     Progress,
     PushReceived,
-    Quirks,
     ReadDone,
     Released,
     RequestRefused,
@@ -79,7 +79,7 @@ def meter_values() -> dict:
     }
 
 
-def associated(settings: AssociationSettings, meter: ScriptedMeter, **kw) -> ClientAssociation:
+def associated(settings: ClientSettings, meter: ScriptedMeter, **kw) -> ClientAssociation:
     association = ClientAssociation(settings, **kw)
     association.associate()
     events = converse(association, meter)
@@ -98,9 +98,7 @@ def security(policy: int = 3, **kw) -> SecurityContext:
 
 def test_aarq_without_security_is_the_published_encoding():
     vector = by_id("realworld", "dlmscosem-aarq-ln-nosec")
-    association = ClientAssociation(
-        AssociationSettings(conformance=GB_CONFORMANCE, max_pdu_size=0x04B0)
-    )
+    association = ClientAssociation(ClientSettings(conformance=GB_CONFORMANCE, max_pdu_size=0x04B0))
     association.associate()
     assert association.data_to_send() == [h(vector["hex"])]
     assert association.state is State.AWAITING_AARE
@@ -108,7 +106,7 @@ def test_aarq_without_security_is_the_published_encoding():
 
 def test_aarq_with_lls_is_the_published_encoding():
     vector = by_id("realworld", "dlmscosem-aarq-ln-lls")
-    settings = AssociationSettings(
+    settings = ClientSettings(
         mechanism=Mechanism.LLS,
         credentials=Credentials(secret=b"12345678"),
         conformance=GB_CONFORMANCE,
@@ -122,7 +120,7 @@ def test_aarq_with_lls_is_the_published_encoding():
 def test_aarq_with_hls_gmac_challenge_is_the_published_encoding(monkeypatch):
     vector = by_id("realworld", "dlmscosem-aarq-ln-hls-gmac")
     monkeypatch.setattr(machine, "new_challenge", lambda mechanism, length=None: b"K56iVagY")
-    settings = AssociationSettings(
+    settings = ClientSettings(
         mechanism=Mechanism.HLS_GMAC,
         security=SecurityContext(keys=KEYS, system_title=CLIENT_TITLE),
         ciphered=False,
@@ -140,7 +138,7 @@ def test_aarq_with_hls_gmac_challenge_is_the_published_encoding(monkeypatch):
 
 def test_ciphered_aarq_with_dedicated_key_is_the_published_encoding():
     vector = by_id("realworld", "dlmscosem-aarq-ciphered-lls")
-    settings = AssociationSettings(
+    settings = ClientSettings(
         mechanism=Mechanism.LLS,
         credentials=Credentials(secret=b"12345678"),
         security=security(),
@@ -154,7 +152,7 @@ def test_ciphered_aarq_with_dedicated_key_is_the_published_encoding():
 
 
 def test_dedicated_key_true_is_fresh_and_never_shown():
-    settings = AssociationSettings(security=security(), dedicated_key=True)
+    settings = ClientSettings(security=security(), dedicated_key=True)
     a, b = ClientAssociation(settings), ClientAssociation(settings)
     a.associate()
     b.associate()
@@ -166,7 +164,7 @@ def test_dedicated_key_true_is_fresh_and_never_shown():
 
 
 def test_published_aare_accepted_negotiates_the_common_conformance_and_pdu():
-    association = ClientAssociation(AssociationSettings(conformance=GB_CONFORMANCE))
+    association = ClientAssociation(ClientSettings(conformance=GB_CONFORMANCE))
     association.associate()
     association.data_to_send()
     events = association.receive_apdu(h(by_id("realworld", "dlmscosem-aare-accepted")["hex"]))
@@ -217,7 +215,7 @@ def test_exception_response_to_the_aarq_is_a_rejection():
 
 def test_lls_wrong_password_is_refused_by_the_meter():
     meter = ScriptedMeter(mechanism=Mechanism.LLS, secret=b"right")
-    settings = AssociationSettings(mechanism=Mechanism.LLS, credentials=Credentials(secret=b"x"))
+    settings = ClientSettings(mechanism=Mechanism.LLS, credentials=Credentials(secret=b"x"))
     association = ClientAssociation(settings)
     association.associate()
     events = converse(association, meter)
@@ -234,7 +232,7 @@ def test_hls_pass_3_and_4(mechanism, ciphered):
     meter = ScriptedMeter(
         values=meter_values(), mechanism=mechanism, secret=b"hls secret", security=context
     )
-    settings = AssociationSettings(
+    settings = ClientSettings(
         mechanism=mechanism,
         credentials=Credentials(secret=b"hls secret"),
         security=context,
@@ -252,7 +250,7 @@ def test_hls_pass_3_and_4(mechanism, ciphered):
 
 def test_hls_refused_by_the_meter_is_a_rejection():
     meter = ScriptedMeter(mechanism=Mechanism.HLS_SHA1, secret=b"s", refuse_hls=True)
-    settings = AssociationSettings(mechanism=Mechanism.HLS_SHA1, credentials=Credentials(b"s"))
+    settings = ClientSettings(mechanism=Mechanism.HLS_SHA1, credentials=Credentials(b"s"))
     association = ClientAssociation(settings)
     association.associate()
     events = converse(association, meter)
@@ -263,7 +261,7 @@ def test_hls_refused_by_the_meter_is_a_rejection():
 
 def test_a_meter_that_fails_pass_4_is_an_authentication_error():
     meter = ScriptedMeter(mechanism=Mechanism.HLS_SHA1, secret=b"s", wrong_ctos=True)
-    settings = AssociationSettings(mechanism=Mechanism.HLS_SHA1, credentials=Credentials(b"s"))
+    settings = ClientSettings(mechanism=Mechanism.HLS_SHA1, credentials=Credentials(b"s"))
     association = ClientAssociation(settings)
     association.associate()
     with pytest.raises(AuthenticationError):
@@ -276,7 +274,7 @@ def test_a_meter_that_fails_pass_4_is_an_authentication_error():
 
 
 def test_secrets_stay_out_of_reprs():
-    settings = AssociationSettings(
+    settings = ClientSettings(
         mechanism=Mechanism.LLS, credentials=Credentials(secret=Secret(b"topsecret"))
     )
     association = ClientAssociation(settings)
@@ -296,7 +294,7 @@ def test_request_before_association_is_a_state_error():
 
 
 def test_one_request_at_a_time():
-    association = associated(AssociationSettings(), ScriptedMeter(values=meter_values()))
+    association = associated(ClientSettings(), ScriptedMeter(values=meter_values()))
     association.get(attr(3, ENERGY))
     with pytest.raises(AssociationStateError):
         association.get(attr(3, ENERGY))
@@ -304,7 +302,7 @@ def test_one_request_at_a_time():
 
 def test_get_normal_and_refusal_as_value():
     meter = ScriptedMeter(values=meter_values())
-    association = associated(AssociationSettings(), meter)
+    association = associated(ClientSettings(), meter)
     handle = association.get(attr(3, ENERGY))
     assert converse(association, meter) == [GetDone(handle, (DoubleLongUnsigned(12345678),))]
     handle = association.get(attr(3, Obis.parse("1-0:2.8.0")))
@@ -314,7 +312,7 @@ def test_get_normal_and_refusal_as_value():
 def test_published_get_with_list_answer_is_matched_to_the_request():
     vector = h(by_id("realworld", "dlmscosem-get-response-with-list-compound")["hex"])
     response = apdu.decode(vector)
-    association = associated(AssociationSettings(), ScriptedMeter())
+    association = associated(ClientSettings(), ScriptedMeter())
     count = len(response.results)
     items = [AttributeWithSelection(attr(3, Obis(1, 0, 1, 8, i, 255))) for i in range(count)]
     association.get_many(items)
@@ -330,7 +328,7 @@ def test_published_get_with_list_answer_is_matched_to_the_request():
 def test_long_get_in_datablocks_with_progress_and_stream():
     rows = [(bytes(12), DoubleLongUnsigned(i)) for i in range(300)]
     meter = ScriptedMeter(values={(7, PROFILE, 2): rows})
-    association = associated(AssociationSettings(max_pdu_size=256), meter)
+    association = associated(ClientSettings(max_pdu_size=256), meter)
     handle = association.get(attr(7, PROFILE))
     events = converse(association, meter)
     done = [e for e in events if isinstance(e, GetDone)]
@@ -354,7 +352,7 @@ def test_long_get_with_list_in_datablocks():
     meter = ScriptedMeter(
         values={k: v for k, v in values.items() if not isinstance(v, DataAccessResult)}
     )
-    association = associated(AssociationSettings(max_pdu_size=200), meter)
+    association = associated(ClientSettings(max_pdu_size=200), meter)
     association.get_many([AttributeWithSelection(attr(1, n)) for n in names])
     events = converse(association, meter)
     (done,) = [e for e in events if isinstance(e, GetDone)]
@@ -365,7 +363,7 @@ def test_long_get_with_list_in_datablocks():
 def test_with_list_is_split_to_fit_the_meter_pdu_and_the_quirk():
     names = [Obis(1, 0, 1, 8, i, 255) for i in range(100)]
     meter = ScriptedMeter(values={(1, n, 2): Unsigned(i) for i, n in enumerate(names)}, max_pdu=200)
-    association = associated(AssociationSettings(), meter)
+    association = associated(ClientSettings(), meter)
     association.get_many([AttributeWithSelection(attr(1, n)) for n in names])
     events = converse(association, meter)
     assert next(e for e in events if isinstance(e, GetDone)).results == tuple(
@@ -376,7 +374,7 @@ def test_with_list_is_split_to_fit_the_meter_pdu_and_the_quirk():
     # a meter that takes at most 10 per list
     meter.requests.clear()
     association.settings = dataclasses.replace(
-        association.settings, quirks=Quirks(max_list_items=10)
+        association.settings, quirks=ClientQuirks(max_list_items=10)
     )
     association.get_many([AttributeWithSelection(attr(1, n)) for n in names[:25]])
     converse(association, meter)
@@ -390,7 +388,7 @@ def test_without_multiple_references_each_item_is_a_get_normal():
         values={(1, n, 2): Unsigned(i) for i, n in enumerate(names)},
         conformance=Conformance.GET | Conformance.SET | Conformance.ACTION,
     )
-    association = associated(AssociationSettings(), meter)
+    association = associated(ClientSettings(), meter)
     association.get_many([AttributeWithSelection(attr(1, n)) for n in names])
     events = converse(association, meter)
     assert events[-1].results == (Unsigned(0), Unsigned(1), Unsigned(2))
@@ -400,7 +398,7 @@ def test_without_multiple_references_each_item_is_a_get_normal():
 def test_gbt_received_in_windows_and_sent_when_negotiated():
     rows = [(bytes(12), DoubleLongUnsigned(i)) for i in range(200)]
     meter = ScriptedMeter(values={(7, PROFILE, 2): rows}, gbt_window=3)
-    settings = AssociationSettings(general_block_transfer=True, max_pdu_size=128, gbt_window=3)
+    settings = ClientSettings(general_block_transfer=True, max_pdu_size=128, gbt_window=3)
     association = associated(settings, meter)
     handle = association.get(attr(7, PROFILE))
     events = converse(association, meter)
@@ -417,7 +415,7 @@ def test_gbt_received_in_windows_and_sent_when_negotiated():
 
 def test_set_normal_with_list_and_in_datablocks():
     meter = ScriptedMeter(max_pdu=64)
-    association = associated(AssociationSettings(), meter)
+    association = associated(ClientSettings(), meter)
     target = attr(1, Obis.parse("0-0:96.1.0"))
     association.set(target, VisibleString("short"))
     assert converse(association, meter) == [SetDone(1, (DataAccessResult.SUCCESS,))]
@@ -436,7 +434,7 @@ def test_set_normal_with_list_and_in_datablocks():
 def test_action_with_pblocks_both_ways():
     method = CosemMethodDescriptor(9, Obis.parse("0-0:10.0.0"), 1)
     meter = ScriptedMeter(max_pdu=64, methods={(9, method.instance_id, 1): lambda p: p})
-    association = associated(AssociationSettings(max_pdu_size=64), meter)
+    association = associated(ClientSettings(max_pdu_size=64), meter)
     association.action(method, VisibleString("p" * 150))
     events = converse(association, meter)
     echoed = apdu.ActionResponseItem(apdu.ActionResult.SUCCESS, VisibleString("p" * 150))
@@ -452,7 +450,7 @@ def test_action_with_pblocks_both_ways():
 
 
 def test_exception_response_refuses_the_request_and_the_association_goes_on():
-    association = associated(AssociationSettings(), ScriptedMeter(values=meter_values()))
+    association = associated(ClientSettings(), ScriptedMeter(values=meter_values()))
     handle = association.get(attr(3, ENERGY))
     association.data_to_send()
     refusal = apdu.ExceptionResponse(1, 2)
@@ -461,7 +459,7 @@ def test_exception_response_refuses_the_request_and_the_association_goes_on():
 
 
 def test_foreign_invoke_id_is_dropped_unless_the_quirk_says_so():
-    association = associated(AssociationSettings(), ScriptedMeter())
+    association = associated(ClientSettings(), ScriptedMeter())
     association.get(attr(3, ENERGY))
     sent = apdu.decode(association.data_to_send()[0])
     own = sent.invoke_id_and_priority
@@ -471,14 +469,16 @@ def test_foreign_invoke_id_is_dropped_unless_the_quirk_says_so():
     assert association.state is State.AWAITING_RESPONSE
     right = apdu.GetResponseNormal(own, Unsigned(2)).encode()
     assert association.receive_apdu(right)[0].results == (Unsigned(2),)
-    lenient = associated(AssociationSettings(quirks=Quirks(ignore_invoke_id=True)), ScriptedMeter())
+    lenient = associated(
+        ClientSettings(quirks=ClientQuirks(ignore_invoke_id=True)), ScriptedMeter()
+    )
     lenient.get(attr(3, ENERGY))
     lenient.data_to_send()
     assert lenient.receive_apdu(late)[0].results == (Unsigned(1),)
 
 
 def test_cancel_then_late_answer_is_dropped_and_retry_resends():
-    association = associated(AssociationSettings(), ScriptedMeter())
+    association = associated(ClientSettings(), ScriptedMeter())
     association.get(attr(3, ENERGY))
     first = association.data_to_send()
     association.retry()
@@ -491,7 +491,7 @@ def test_cancel_then_late_answer_is_dropped_and_retry_resends():
 
 def test_pushes_mid_request_are_events_and_the_request_completes():
     meter = ScriptedMeter(values=meter_values())
-    association = associated(AssociationSettings(), meter)
+    association = associated(ClientSettings(), meter)
     handle = association.get(attr(3, ENERGY))
     (request,) = association.data_to_send()
     push = apdu.DataNotification(apdu.LongInvokeIdAndPriority(7), VisibleString("alarm"))
@@ -505,7 +505,7 @@ def test_pushes_mid_request_are_events_and_the_request_completes():
 
 
 def test_a_ciphered_push_without_keys_is_reported_not_fatal():
-    association = associated(AssociationSettings(), ScriptedMeter())
+    association = associated(ClientSettings(), ScriptedMeter())
     ciphered_push = h("db08" + "4d4d4d0000000001" + "0830000000010102030405")
     (event,) = association.receive_apdu(ciphered_push)
     assert isinstance(event, PushReceived) and event.apdu is None and event.error is not None
@@ -515,7 +515,7 @@ def test_a_ciphered_push_without_keys_is_reported_not_fatal():
 def test_ciphered_association_with_dedicated_key_reads_and_releases():
     context = security()
     meter = ScriptedMeter(values=meter_values(), security=context)
-    settings = AssociationSettings(security=context, dedicated_key=True)
+    settings = ClientSettings(security=context, dedicated_key=True)
     association = associated(settings, meter)
     assert association.negotiated.ciphered and association.negotiated.dedicated_key
     assert association.negotiated.server_system_title == SERVER_TITLE
@@ -530,7 +530,7 @@ def test_ciphered_association_with_dedicated_key_reads_and_releases():
 
 def test_plain_answer_where_the_policy_asks_protection_is_refused():
     context = security()
-    association = associated(AssociationSettings(security=context), ScriptedMeter(security=context))
+    association = associated(ClientSettings(security=context), ScriptedMeter(security=context))
     association.get(attr(3, ENERGY))
     association.data_to_send()
     iip = apdu.InvokeIdAndPriority(1)
@@ -541,7 +541,7 @@ def test_plain_answer_where_the_policy_asks_protection_is_refused():
 
 def test_published_ciphered_rlre_is_accepted():
     vector = by_id("realworld", "dlmscosem-rlre-ciphered")
-    settings = AssociationSettings(
+    settings = ClientSettings(
         security=SecurityContext(keys=KEYS, system_title=h("4d4d4d0000000002")),
         server_system_title=ST_BC614E,
     )
@@ -553,7 +553,7 @@ def test_published_ciphered_rlre_is_accepted():
 
 def test_release_without_rlrq_quirk():
     association = associated(
-        AssociationSettings(quirks=Quirks(release_with_rlrq=False)), ScriptedMeter()
+        ClientSettings(quirks=ClientQuirks(release_with_rlrq=False)), ScriptedMeter()
     )
     association.release()
     assert association.data_to_send() == []
@@ -563,7 +563,7 @@ def test_release_without_rlrq_quirk():
 
 def test_sn_read_and_write():
     meter = ScriptedMeter(sn_values={0x1008: Unsigned(5)})
-    association = associated(AssociationSettings(short_names=True), meter)
+    association = associated(ClientSettings(short_names=True), meter)
     association.read([apdu.VariableName(0x1008), apdu.VariableName(0x2008)])
     assert converse(association, meter) == [
         ReadDone(1, (Unsigned(5), DataAccessResult.OBJECT_UNDEFINED))
@@ -575,7 +575,7 @@ def test_sn_read_and_write():
 
 
 def test_unexpected_apdus_are_remote_errors():
-    association = associated(AssociationSettings(), ScriptedMeter())
+    association = associated(ClientSettings(), ScriptedMeter())
     with pytest.raises(UnexpectedApduError):
         association.receive_apdu(apdu.AARE().encode())
     assert association.state is State.FAILED
@@ -586,17 +586,17 @@ def test_unexpected_apdus_are_remote_errors():
 
 def test_settings_are_checked():
     with pytest.raises(LocalProtocolError):
-        AssociationSettings(ciphered=True)
+        ClientSettings(ciphered=True)
     with pytest.raises(LocalProtocolError):
-        AssociationSettings(dedicated_key=True)
+        ClientSettings(dedicated_key=True)
     with pytest.raises(LocalProtocolError):
-        AssociationSettings(mechanism=Mechanism.HLS_GMAC)
+        ClientSettings(mechanism=Mechanism.HLS_GMAC)
     with pytest.raises(LocalProtocolError):
-        AssociationSettings(max_pdu_size=5)
+        ClientSettings(max_pdu_size=5)
     with pytest.raises(LocalProtocolError):
-        Quirks(max_list_items=0)
+        ClientQuirks(max_list_items=0)
 
 
 def test_settings_are_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
-        AssociationSettings().max_pdu_size = 1  # type: ignore[misc]
+        ClientSettings().max_pdu_size = 1  # type: ignore[misc]

@@ -15,8 +15,8 @@ from dlmskit import apdu
 from dlmskit.apdu import AttributeWithSelection, CosemAttributeDescriptor, CosemMethodDescriptor
 from dlmskit.association.ciphering import SecurityContext
 from dlmskit.association.client import (
-    AssociationSettings,
     ClientAssociation,
+    ClientSettings,
     Event,
     State,
 )
@@ -43,7 +43,7 @@ def _meter(**kw: object) -> ScriptedMeter:
 Scenario = Callable[[], tuple[ClientAssociation, list[bytes]]]
 
 
-def _aare(settings: AssociationSettings, meter: ScriptedMeter) -> Scenario:
+def _aare(settings: ClientSettings, meter: ScriptedMeter) -> Scenario:
     def make() -> tuple[ClientAssociation, list[bytes]]:
         association = ClientAssociation(settings)
         association.associate()
@@ -54,7 +54,7 @@ def _aare(settings: AssociationSettings, meter: ScriptedMeter) -> Scenario:
 
 
 def _request(
-    settings: AssociationSettings, meter_kw: dict, start: Callable[[ClientAssociation], object]
+    settings: ClientSettings, meter_kw: dict, start: Callable[[ClientAssociation], object]
 ) -> Scenario:
     def make() -> tuple[ClientAssociation, list[bytes]]:
         meter = _meter(**meter_kw)
@@ -80,25 +80,25 @@ ACTION = lambda a: a.action(CosemMethodDescriptor(9, ENERGY, 1))  # noqa: E731
 RELEASE = lambda a: a.release()  # noqa: E731
 
 SCENARIOS: list[Scenario] = [
-    _aare(AssociationSettings(), _meter()),
-    _aare(AssociationSettings(security=CONTEXT, dedicated_key=True), _meter(security=CONTEXT)),
+    _aare(ClientSettings(), _meter()),
+    _aare(ClientSettings(security=CONTEXT, dedicated_key=True), _meter(security=CONTEXT)),
     _aare(
-        AssociationSettings(mechanism=Mechanism.HLS_SHA1, credentials=Credentials(b"s")),
+        ClientSettings(mechanism=Mechanism.HLS_SHA1, credentials=Credentials(b"s")),
         _meter(mechanism=Mechanism.HLS_SHA1, secret=b"s"),
     ),
-    _request(AssociationSettings(), {}, GET),
-    _request(AssociationSettings(max_pdu_size=128), {}, GET_LONG),
+    _request(ClientSettings(), {}, GET),
+    _request(ClientSettings(max_pdu_size=128), {}, GET_LONG),
     _request(
-        AssociationSettings(max_pdu_size=128, general_block_transfer=True, gbt_window=2),
+        ClientSettings(max_pdu_size=128, general_block_transfer=True, gbt_window=2),
         {"gbt_window": 2},
         GET_LONG,
     ),
-    _request(AssociationSettings(), {}, GET_LIST),
-    _request(AssociationSettings(), {"max_pdu": 64}, SET_LONG),
-    _request(AssociationSettings(), {}, ACTION),
-    _request(AssociationSettings(), {}, RELEASE),
-    _request(AssociationSettings(security=CONTEXT), {"security": CONTEXT}, GET),
-    _request(AssociationSettings(security=CONTEXT), {"security": CONTEXT}, RELEASE),
+    _request(ClientSettings(), {}, GET_LIST),
+    _request(ClientSettings(), {"max_pdu": 64}, SET_LONG),
+    _request(ClientSettings(), {}, ACTION),
+    _request(ClientSettings(), {}, RELEASE),
+    _request(ClientSettings(security=CONTEXT), {"security": CONTEXT}, GET),
+    _request(ClientSettings(security=CONTEXT), {"security": CONTEXT}, RELEASE),
 ]
 
 

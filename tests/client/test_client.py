@@ -27,7 +27,7 @@ from _meter_servers import serve, serve_serial
 from _security_material import EK
 from dlmskit import Client, apdu
 from dlmskit.apdu import DataAccessResult
-from dlmskit.association.client import AssociationSettings
+from dlmskit.association.client import ClientSettings
 from dlmskit.axdr import (
     DoubleLongUnsigned,
     Integer,
@@ -36,9 +36,9 @@ from dlmskit.axdr import (
 )
 from dlmskit.client import (
     AssociationRefusedError,
+    ClientQuirks,
     ClientStateError,
     ProfileProgress,
-    Quirks,
     RequestTimeoutError,
     UnknownObjectError,
 )
@@ -107,7 +107,7 @@ async def test_set_and_action_typed() -> None:
 
 async def test_profile_rows_stream_by_entry_and_range_with_progress() -> None:
     meter = make_meter()
-    settings = AssociationSettings(max_pdu_size=256)
+    settings = ClientSettings(max_pdu_size=256)
     async with (
         serve(meter, "wrapper") as url,
         Client(url, state_dir=False, settings=settings) as client,
@@ -153,7 +153,7 @@ async def test_profile_fills_the_clock_the_meter_left_out() -> None:
 
 async def test_profile_stopped_early_leaves_the_client_usable() -> None:
     meter = make_meter()
-    settings = AssociationSettings(max_pdu_size=128)
+    settings = ClientSettings(max_pdu_size=128)
     async with (
         serve(meter, "wrapper") as url,
         Client(url, state_dir=False, settings=settings) as client,
@@ -251,7 +251,7 @@ async def test_quirk_meter_counter_restarts(tmp_path) -> None:
         with pytest.raises(RemoteProtocolError):  # a replayed counter, as far as we know
             async with Client(url, security=CONTEXT, state_dir=tmp_path) as client:
                 await client.get(SERIAL, 2, class_id=1)
-        restarts = Quirks(meter_counter_restarts=True)
+        restarts = ClientQuirks(meter_counter_restarts=True)
         for _ in range(2):
             async with Client(url, security=CONTEXT, state_dir=tmp_path, quirks=restarts) as c:
                 assert await c.get(SERIAL, 2, class_id=1) == VisibleString("METER-0001")
@@ -296,7 +296,7 @@ async def test_quirk_scaler_unit_absent() -> None:
     meter = make_meter()
     async with (
         serve(meter, "wrapper") as url,
-        Client(url, state_dir=False, quirks=Quirks(scaler_unit_absent=True)) as c,
+        Client(url, state_dir=False, quirks=ClientQuirks(scaler_unit_absent=True)) as c,
     ):
         assert await c.get(ENERGY, 2, class_id=3) == DoubleLongUnsigned(12345678)
     assert (3, ENERGY, 3) not in _gets(meter)

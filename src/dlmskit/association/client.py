@@ -17,8 +17,8 @@ Nothing here reads a socket or a clock: the caller sends what :meth:`data_to_sen
 :meth:`receive_apdu`, which returns the events. Timers are the caller's: when an answer is
 late, it calls :meth:`retry` (send again what makes progress) or :meth:`cancel`.
 
->>> from dlmskit.association.client import AssociationSettings, ClientAssociation
->>> association = ClientAssociation(AssociationSettings(max_pdu_size=1200))
+>>> from dlmskit.association.client import ClientSettings, ClientAssociation
+>>> association = ClientAssociation(ClientSettings(max_pdu_size=1200))
 >>> association.associate()
 >>> association.data_to_send()[0].hex().upper()
 '601DA109060760857405080101BE10040E01000000065F1F0400007E9F04B0'
@@ -106,7 +106,7 @@ from dlmskit.apdu.acse import AcseServiceProvider, AcseServiceUser
 from dlmskit.apdu.errors import ApduDecodeError, BlockTransferError
 from dlmskit.association._client_state import TABLE, Input, State
 from dlmskit.association.ciphering import Ciphering, SecurityContext
-from dlmskit.association.quirks import Quirks
+from dlmskit.association.quirks import ClientQuirks
 from dlmskit.axdr import Data, decode, encode
 from dlmskit.cosem import Obis
 from dlmskit.errors import DlmsError, LocalProtocolError, RemoteProtocolError
@@ -135,16 +135,16 @@ __all__ = [
     "ActionDone",
     "Associated",
     "AssociationRejected",
-    "AssociationSettings",
     "AssociationStateError",
     "ClientAssociation",
+    "ClientQuirks",
+    "ClientSettings",
     "DataBlock",
     "Event",
     "GetDone",
     "Negotiated",
     "Progress",
     "PushReceived",
-    "Quirks",
     "ReadDone",
     "Released",
     "RequestRefused",
@@ -206,7 +206,7 @@ class UnexpectedApduError(RemoteProtocolError):
 
 
 @dataclass(frozen=True, slots=True)
-class AssociationSettings:
+class ClientSettings:
     """What the client proposes and how it authenticates.
 
     * ``short_names``: SN referencing (Association SN, READ/WRITE) instead of LN;
@@ -249,7 +249,7 @@ class AssociationSettings:
     user_id: int | None = None
     calling_ae_qualifier: bytes | None = None
     high_priority: bool = True
-    quirks: Quirks = field(default_factory=Quirks)
+    quirks: ClientQuirks = field(default_factory=ClientQuirks)
 
     def __post_init__(self) -> None:
         try:
@@ -527,12 +527,12 @@ class ClientAssociation:
 
     def __init__(
         self,
-        settings: AssociationSettings | None = None,
+        settings: ClientSettings | None = None,
         *,
         counter: InvocationCounter | None = None,
         replay: ReplayGuard | None = None,
     ) -> None:
-        self.settings = settings if settings is not None else AssociationSettings()
+        self.settings = settings if settings is not None else ClientSettings()
         self.state = State.IDLE
         self.negotiated: Negotiated | None = None
         self.ciphering: Ciphering | None = None

@@ -1,13 +1,13 @@
 """Named deviations of meters from the standard that the client can live with.
 
-A :class:`Quirks` object is given to the client (and to its association machine) per meter
+A :class:`ClientQuirks` object is given to the client (and to its association machine) per meter
 make or profile. Each field is one named, tested deviation with the standard's behaviour as
 its default -- there is never an ``if manufacturer == ...`` in the protocol code.
 
->>> Quirks().max_list_items is None
+>>> ClientQuirks().max_list_items is None
 True
->>> strict = Quirks()
->>> lenient = Quirks(ignore_invoke_id=True, max_list_items=10)
+>>> strict = ClientQuirks()
+>>> lenient = ClientQuirks(ignore_invoke_id=True, max_list_items=10)
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 from dlmskit.errors import LocalProtocolError
 
-__all__ = ["Quirks"]
+__all__ = ["ClientQuirks"]
 
 
 @dataclass(frozen=True, slots=True)
-class Quirks:
+class ClientQuirks:
     """Deviations a meter is known for (defaults: the standard's behaviour).
 
     * ``ignore_invoke_id``: the meter answers with another invoke-id than the request's

@@ -3,11 +3,11 @@
 * :class:`Client` -- connect from one connection string, associate with any mechanism and
   security suite, read and write typed values, the object list, profiles row by row;
 * :class:`SyncClient` -- the same for scripts, without ``await``;
-* :class:`Target` -- connection strings; :class:`Quirks` -- named meter deviations;
+* :class:`Target` -- connection strings; :class:`ClientQuirks` -- named meter deviations;
 * :mod:`~dlmskit.client.state` -- durable invocation counters per meter.
 """
 
-from dlmskit.association.quirks import Quirks
+from dlmskit.association.quirks import ClientQuirks
 from dlmskit.client.client import Client, ProfileRefusedError, Trace
 from dlmskit.client.errors import (
     AssociationRefusedError,
@@ -25,6 +25,7 @@ __all__ = [
     "AssociationRefusedError",
     "AttributeAccess",
     "Client",
+    "ClientQuirks",
     "ClientStateError",
     "CounterFiles",
     "MethodAccess",
@@ -32,7 +33,6 @@ __all__ = [
     "ProfileProgress",
     "ProfileRefusedError",
     "ProfileRow",
-    "Quirks",
     "RequestTimeoutError",
     "SyncClient",
     "Target",

@@ -54,8 +54,8 @@ from dlmskit.association.client import (
     ActionDone,
     Associated,
     AssociationRejected,
-    AssociationSettings,
     ClientAssociation,
+    ClientSettings,
     DataBlock,
     Event,
     GetDone,
@@ -69,7 +69,7 @@ from dlmskit.association.client import (
     State,
     WriteDone,
 )
-from dlmskit.association.quirks import Quirks
+from dlmskit.association.quirks import ClientQuirks
 from dlmskit.axdr import Data
 from dlmskit.client.errors import (
     AssociationRefusedError,
@@ -199,8 +199,8 @@ class Client:
         dedicated_key: bool | bytes = False,
         system_title: bytes | None = None,
         short_names: bool | None = None,
-        settings: AssociationSettings | None = None,
-        quirks: Quirks | None = None,
+        settings: ClientSettings | None = None,
+        quirks: ClientQuirks | None = None,
         state_dir: str | Any = None,
         read_invocation_counter: bool | str | Obis = False,
         timeout: float = 10.0,
@@ -229,14 +229,14 @@ class Client:
                 credentials = Credentials(secret=Secret(password) if password else None)
             elif password is not None:
                 raise LocalProtocolError("give the password or credentials, not both")
-            settings = AssociationSettings(
+            settings = ClientSettings(
                 short_names=bool(short_names),
                 mechanism=Mechanism(int(mechanism or 0)),
                 credentials=credentials,
                 security=security,
                 dedicated_key=dedicated_key,
                 system_title=system_title if security is None else None,
-                quirks=quirks or Quirks(),
+                quirks=quirks or ClientQuirks(),
             )
         elif (
             any(
@@ -349,7 +349,7 @@ class Client:
         )
         public = Client(
             dataclasses.replace(self.target, client_address=PUBLIC_CLIENT),
-            settings=AssociationSettings(short_names=self.settings.short_names),
+            settings=ClientSettings(short_names=self.settings.short_names),
             state_dir=False,
             timeout=self.timeout,
             retries=self.retries,
