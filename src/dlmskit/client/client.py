@@ -83,6 +83,7 @@ from dlmskit.client.profile import (
     ProfileProgress,
     ProfileRow,
     RowStream,
+    column_typer,
     select_columns,
     selective_access,
 )
@@ -94,7 +95,7 @@ from dlmskit.link.errors import LinkTimeoutError
 from dlmskit.link.hdlc.events import StationSettings
 from dlmskit.model import UnknownClassError, get_class
 from dlmskit.model.schema import SCALER_UNIT, Choice, Scaled, Schema, SchemaError, TypeContext
-from dlmskit.model.typed import Column, ScalerTable, typed_rows
+from dlmskit.model.typed import Column, ScalerTable
 from dlmskit.security import Credentials, Mechanism, Secret
 
 __all__ = ["Client", "Trace"]
@@ -874,6 +875,7 @@ class Client:
         out_columns = tuple(all_columns[i] for i in chosen)
         sent_columns = _sent_columns(all_columns, chosen, access)
         table = await self._column_scalers(out_columns) if typed else ScalerTable()
+        typers = [(column_typer(c, table), i) for c, i in zip(out_columns, keep, strict=True)]
         descriptor = CosemAttributeDescriptor(7, name, 2)
         stream = RowStream()
         counts = {"rows": 0, "octets": 0, "blocks": 0}
@@ -887,8 +889,13 @@ class Client:
                     raise RemoteProtocolError(
                         f"a buffer entry is no structure of {len(sent_columns)} values"
                     )
-            picked = [tuple(row[i] for i in keep) for row in raw_rows]  # type: ignore[index]
-            values = typed_rows(picked, out_columns, table) if typed else picked  # type: ignore[arg-type]
+            if typed:
+                values = [
+                    tuple([typer(row[i]) for typer, i in typers])  # type: ignore[index]
+                    for row in raw_rows
+                ]
+            else:
+                values = [tuple([row[i] for i in keep]) for row in raw_rows]  # type: ignore[index]
             result = []
             for row_values in values:
                 filled = _fill_clock(row_values, out_columns, previous, period)

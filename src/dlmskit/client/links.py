@@ -12,6 +12,7 @@ import abc
 import asyncio
 import contextlib
 import logging
+from typing import Final
 
 from dlmskit.client.target import Target
 from dlmskit.io.base import Transport
@@ -24,9 +25,14 @@ from dlmskit.link.hdlc.frame import HdlcAddress
 from dlmskit.link.hdlc.station import PrimaryStation
 from dlmskit.link.mode_e import Identification, ModeEClient
 
-__all__ = ["HdlcLink", "Link", "WrapperLink", "open_link"]
+__all__ = ["DEFAULT_HDLC", "HdlcLink", "Link", "WrapperLink", "open_link"]
 
 _log = logging.getLogger("dlmskit.client")
+
+
+#: What the client proposes in SNRM unless told otherwise: the largest information field and
+#: window IEC 62056-46 allows; the meter answers with what it takes (often 128 and 1).
+DEFAULT_HDLC: Final = StationSettings(max_info_tx=2030, max_info_rx=2030, window_tx=7, window_rx=7)
 
 
 class Link(abc.ABC):
@@ -148,7 +154,9 @@ async def open_link(
             assert isinstance(transport, SerialTransport)
             machine = ModeEClient(target.mode_e_address, max_baudrate=None)
             identification = await mode_e_client(transport, machine)
-        station = PrimaryStation(target.client_address, _server_address(target), hdlc)
+        station = PrimaryStation(
+            target.client_address, _server_address(target), hdlc or DEFAULT_HDLC
+        )
         link = HdlcLink(HdlcClient(transport, station), target.describe())
         link.identification = identification
         await link.connect()
