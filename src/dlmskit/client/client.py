@@ -102,8 +102,9 @@ __all__ = ["Client", "Trace"]
 
 _log = logging.getLogger("dlmskit.client")
 
-#: ``trace(direction, apdu)``: "TX" or "RX" and the APDU's octets, for every APDU.
-Trace = Callable[[str, bytes], None]
+#: ``trace(direction, layer, data)``: ``"tx"`` or ``"rx"``, the layer (``"apdu"``) and the
+#: octets, for every APDU sent or received (the shape of the command line's trace hook).
+Trace = Callable[[str, str, bytes], None]
 ProgressCallback = Callable[[ProfileProgress], None]
 
 CURRENT_ASSOCIATION_LN: Final = Obis(0, 0, 40, 0, 0, 255)
@@ -297,14 +298,16 @@ class Client:
     async def __aexit__(self, *exc: object) -> None:
         await self.close()
 
-    async def connect(self) -> Negotiated:
-        """Open the link and establish the association; AssociationRefusedError when the
-        meter refuses (the link is closed again)."""
+    async def connect(self, link: Link | None = None) -> Negotiated:
+        """Open the link (or take ``link``, already open) and establish the association;
+        AssociationRefusedError when the meter refuses (the link is closed again)."""
         if self._link is not None:
             raise ClientStateError("already connected")
         if self._read_counter:
             await self._sync_invocation_counter()
-        self._link = await open_link(self.target, timeout=self.timeout, hdlc=self.hdlc)
+        if link is None:
+            link = await open_link(self.target, timeout=self.timeout, hdlc=self.hdlc)
+        self._link = link
         try:
             event = await self._associate()
             if (
@@ -407,7 +410,7 @@ class Client:
         assert self._link is not None
         for apdu in self.association.data_to_send():
             if self.trace is not None:
-                self.trace("TX", apdu)
+                self.trace("tx", "apdu", apdu)
             await self._link.send(apdu)
 
     def _require_link(self) -> Link:
@@ -453,7 +456,7 @@ class Client:
                     self.association.cancel()
                 raise RequestTimeoutError(f"no answer from the meter: {exc}") from exc
             if self.trace is not None:
-                self.trace("RX", apdu)
+                self.trace("rx", "apdu", apdu)
             events = self.association.receive_apdu(apdu)
             await self._flush()
             done = False
@@ -668,6 +671,33 @@ class Client:
         return [
             self._typed(cid, version, ln, attr, value)
             for ((cid, version), ln, attr), value in zip(resolved, values, strict=True)
+        ]
+
+    async def type_values(
+        self,
+        items: Iterable[tuple[int | None, Obis | str | bytes, int]],
+        raws: Sequence[Any],
+    ) -> list[Any]:
+        """Type raw values read earlier (``typed=False``): ``items`` are ``(class_id or
+        None, logical_name, attribute)``; scaler_units not known yet are read first."""
+        wanted = [(cid, _obis(ln), int(attr)) for cid, ln, attr in items]
+        resolved = [(await self._class_of(ln, cid), ln, attr) for cid, ln, attr in wanted]
+        missing = []
+        for (cid, version), ln, attr in resolved:
+            if (cid, ln) in self._scalers or not self._needs_scaler(cid, version, attr):
+                continue
+            definition = get_class(cid, version)
+            assert definition.scaler_attribute is not None
+            if (cid, ln, definition.scaler_attribute) not in missing:
+                missing.append((cid, ln, definition.scaler_attribute))
+        if missing:
+            for (cid, ln, _), raw in zip(
+                missing, await self.get_many(missing, typed=False), strict=True
+            ):
+                self._store_scaler(cid, ln, raw)
+        return [
+            self._typed(cid, version, ln, attr, raw)
+            for ((cid, version), ln, attr), raw in zip(resolved, raws, strict=True)
         ]
 
     async def _sn_get_many(

@@ -25,7 +25,15 @@ from dlmskit.link.hdlc.frame import HdlcAddress
 from dlmskit.link.hdlc.station import PrimaryStation
 from dlmskit.link.mode_e import Identification, ModeEClient
 
-__all__ = ["DEFAULT_HDLC", "HdlcLink", "Link", "WrapperLink", "open_link"]
+__all__ = [
+    "DEFAULT_HDLC",
+    "HdlcLink",
+    "Link",
+    "WrapperLink",
+    "connect_link",
+    "open_link",
+    "open_transport",
+]
 
 _log = logging.getLogger("dlmskit.client")
 
@@ -113,7 +121,9 @@ def _server_address(target: Target) -> HdlcAddress:
     return HdlcAddress(target.server_address, lower, target.address_size)
 
 
-async def _transport(target: Target, *, timeout: float) -> Transport:
+async def open_transport(target: Target, *, timeout: float = 10.0) -> Transport:
+    """Open the target's TCP connection, UDP socket or serial port (LinkTimeoutError,
+    LinkLostError when it cannot be had)."""
     try:
         async with asyncio.timeout(timeout):
             if target.transport == "tcp":
@@ -129,14 +139,15 @@ async def _transport(target: Target, *, timeout: float) -> Transport:
         raise LinkLostError(f"cannot open {target.describe()}: {exc}") from exc
 
 
-async def open_link(
+async def connect_link(
     target: Target,
+    transport: Transport,
     *,
     timeout: float = 10.0,
     hdlc: StationSettings | None = None,
 ) -> Link:
-    """Open the transport and, for HDLC, connect the link (mode E first if asked)."""
-    transport = await _transport(target, timeout=timeout)
+    """Make the target's link on an open transport: the wrapper at once; HDLC after the
+    mode E opening (if asked) and SNRM/UA. The transport is closed on failure."""
     try:
         if target.link == "wrapper":
             wrapper = WrapperClient(
@@ -165,3 +176,14 @@ async def open_link(
         with contextlib.suppress(Exception):
             await transport.close()
         raise
+
+
+async def open_link(
+    target: Target,
+    *,
+    timeout: float = 10.0,
+    hdlc: StationSettings | None = None,
+) -> Link:
+    """Open the transport and make the link (:func:`open_transport`, :func:`connect_link`)."""
+    transport = await open_transport(target, timeout=timeout)
+    return await connect_link(target, transport, timeout=timeout, hdlc=hdlc)
