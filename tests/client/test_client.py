@@ -285,11 +285,11 @@ async def test_trace_sees_every_apdu() -> None:
     meter = make_meter()
     async with (
         serve(meter, "wrapper") as url,
-        Client(url, state_dir=False, trace=lambda d, b: seen.append((d, b))) as c,
+        Client(url, state_dir=False, trace=lambda d, layer, b: seen.append((d, b))) as c,
     ):
         await c.get(SERIAL, 2, class_id=1)
     kinds = [(d, b[0]) for d, b in seen]
-    assert kinds[:2] == [("TX", 0x60), ("RX", 0x61)] and kinds[-2:] == [("TX", 0x62), ("RX", 0x63)]
+    assert kinds[:2] == [("tx", 0x60), ("rx", 0x61)] and kinds[-2:] == [("tx", 0x62), ("rx", 0x63)]
 
 
 async def test_quirk_scaler_unit_absent() -> None:

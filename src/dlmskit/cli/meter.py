@@ -44,7 +44,7 @@ from dlmskit.cli.common import CliError, ExitCode, State, emit_json, reporting_e
 from dlmskit.cli.keys import KeyOptions, load_keys
 from dlmskit.cli.options import AkOpt, EkOpt, JsonOpt, KeysFileOpt, SystemTitleOpt
 from dlmskit.client import Client, ClientQuirks, ProfileProgress
-from dlmskit.cosem import Date, DateTime, Obis, Time
+from dlmskit.cosem import Date, DateTime, Obis, ScalerUnit, Time, Unit, unit_symbol
 from dlmskit.errors import DlmsError
 from dlmskit.model.schema import Quantity
 from dlmskit.security import (
@@ -373,8 +373,10 @@ def text_of(value: Any) -> str:
         return f"refused: exception-response {value.service_error.name.lower().replace('_', '-')}"
     if isinstance(value, ConfirmedServiceError):
         return f"refused: confirmed-service-error {value.error.name.lower()}"
-    if isinstance(value, Quantity | DateTime | Date | Time | Obis):
+    if isinstance(value, Quantity | DateTime | Date | Time | Obis | ScalerUnit):
         return str(value)
+    if isinstance(value, Unit):
+        return value.symbol
     if isinstance(value, enum.Enum):
         return value.name.lower()
     if isinstance(value, bytes):
@@ -405,6 +407,10 @@ def jsonable(value: Any) -> Any:
         return out
     if isinstance(value, Date | Time | Obis):
         return str(value)
+    if isinstance(value, ScalerUnit):
+        return {"scaler": value.scaler, "unit": unit_symbol(int(value.unit))}
+    if isinstance(value, Unit):
+        return value.symbol
     if isinstance(value, enum.Enum):
         return value.name.lower()
     if isinstance(value, bytes):
@@ -558,7 +564,8 @@ def get(
     """Read attributes: typed values (scaler and unit applied, enums named)."""
     state = state_of(ctx)
     state.json_errors = json_out
-    refs = [parse_ref(r) for r in references]
+    with reporting_errors(state):
+        refs = [parse_ref(r) for r in references]
     skip = ("ctx", "state", "json_out", "references", "raw", "refs")
     options = _connection(ctx, **{k: v for k, v in locals().items() if k not in skip})
 
@@ -622,8 +629,9 @@ def set_(
     """Write one attribute; the value is typed JSON."""
     state = state_of(ctx)
     state.json_errors = json_out
-    ref = parse_ref(reference)
-    data = parse_value(value)
+    with reporting_errors(state):
+        ref = parse_ref(reference)
+        data = parse_value(value)
     skip = ("ctx", "state", "json_out", "reference", "value", "ref", "data")
     options = _connection(ctx, **{k: v for k, v in locals().items() if k not in skip})
 
@@ -675,8 +683,9 @@ def action(
     """Invoke a method."""
     state = state_of(ctx)
     state.json_errors = json_out
-    ref = parse_ref(reference, default_index=1)
-    params = ABSENT if parameter is None else parse_value(parameter)
+    with reporting_errors(state):
+        ref = parse_ref(reference, default_index=1)
+        params = ABSENT if parameter is None else parse_value(parameter)
     skip = ("ctx", "state", "json_out", "reference", "parameter", "ref", "params")
     options = _connection(ctx, **{k: v for k, v in locals().items() if k not in skip})
 
@@ -811,9 +820,10 @@ def profile(
     state = state_of(ctx)
     fmt = Format.json if json_out else output_format
     state.json_errors = fmt is Format.json
-    name = parse_ref(logical_name).logical_name
-    first, last = _entries(entries)
-    low, high = _when(start, "--from"), _when(end, "--to")
+    with reporting_errors(state):
+        name = parse_ref(logical_name).logical_name
+        first, last = _entries(entries)
+        low, high = _when(start, "--from"), _when(end, "--to")
     picked: list[Any] | None = None
     if columns:
         picked = [int(c) if c.strip().isdigit() else c.strip() for c in columns.split(",")]
