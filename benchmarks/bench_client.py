@@ -4,8 +4,8 @@ plain (LLS) and ciphered (HLS-GMAC, authenticated encryption), dlmskit's Client 
 gurux-dlms's GXDLMSClient in the same run.
 
 The meter is the project's simulator (the reference model with its load profile extended to
-10,000 entries), served by dlmskit.server in a thread of its own; each implementation reads
-its own instance of the same meter (so the two never share an invocation counter). The two
+10,000 entries), served by dlmskit.server in a child process; each implementation reads its
+own instance of the same meter (so the two never share an invocation counter). The two
 readings are compared (row count, first and last timestamps and energies) before timing.
 dlmskit's rows come out typed (COSEM DateTimes, scaled Quantities); gurux's as it types them.
 """
@@ -15,11 +15,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
+import io
 import socket
+import subprocess
+import sys
 import tempfile
-import threading
 from collections.abc import Iterator
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -34,76 +35,62 @@ AK = "D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF"
 CLIENT_TITLE = bytes.fromhex("4445565430303031")
 
 
-def _model(rows: int) -> Any:
-    import yaml
+#: The simulator child: the reference model with a 10,000-entry load profile, served on two
+#: free ports of 127.0.0.1 (printed when ready). Its HDLC side takes the largest information
+#: field and window IEC 62056-46 allows, as a modern meter does; each client gets what it
+#: proposes (gurux-dlms proposes 128 octets and window 1, dlmskit 2030 and 7).
+SERVE = """
+import asyncio, datetime as dt, sys, yaml
+from importlib import resources
+from dlmskit.link.hdlc.events import StationSettings
+from dlmskit.server.meter_server import MeterServer, SingleMeter
+from dlmskit.simulator.model import build_meter, parse_model
 
-    from dlmskit.simulator.model import parse_model
+rows, profile, now = int(sys.argv[1]), sys.argv[2], dt.datetime.fromisoformat(sys.argv[3])
+text = resources.files("dlmskit.simulator").joinpath("reference.yaml").read_text("utf-8")
+data = yaml.safe_load(text)
+for obj in data["logical_devices"][0]["objects"]:
+    if obj.get("ln") == profile:
+        obj["values"]["profile_entries"] = {"double-long-unsigned": rows}
+        obj["history"] = {"entries": rows}
 
-    text = resources.files("dlmskit.simulator").joinpath("reference.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
-    for obj in data["logical_devices"][0]["objects"]:
-        if obj.get("ln") == PROFILE:
-            obj["values"]["profile_entries"] = {"double-long-unsigned": rows}
-            obj["history"] = {"entries": rows}
-    return parse_model(data)
+async def main():
+    meter = build_meter(parse_model(data), 0, now=now)
+    hdlc = StationSettings(max_info_tx=2030, max_info_rx=2030, window_tx=7, window_rx=7)
+    server = MeterServer(SingleMeter(meter), clock=lambda: now, hdlc=hdlc)
+    wrapper = await server.serve_tcp("127.0.0.1", 0)
+    hdlc_server = await server.serve_hdlc_tcp("127.0.0.1", 0)
+    print(wrapper.sockets[0].getsockname()[1], hdlc_server.sockets[0].getsockname()[1],
+          flush=True)
+    await server.wait_closed()
 
-
-class SimulatorThread:
-    """A MeterServer with its own event loop in a thread: wrapper and HDLC over TCP."""
-
-    def __init__(self, rows: int) -> None:
-        self.rows = rows
-        self.loop = asyncio.new_event_loop()
-        self.ports: dict[str, int] = {}
-        self._ready = threading.Event()
-        self._stop: asyncio.Event | None = None
-        self._thread = threading.Thread(target=self._run, daemon=True)
-        self._error: BaseException | None = None
-
-    def _run(self) -> None:
-        try:
-            self.loop.run_until_complete(self._serve())
-        except BaseException as exc:  # reported by start()
-            self._error = exc
-            self._ready.set()
-
-    async def _serve(self) -> None:
-        from dlmskit.server.meter_server import MeterServer, SingleMeter
-        from dlmskit.simulator.model import build_meter
-
-        meter = build_meter(_model(self.rows), 0, now=NOW)
-        server = MeterServer(SingleMeter(meter), clock=lambda: NOW)
-        wrapper = await server.serve_tcp("127.0.0.1", 0)
-        hdlc = await server.serve_hdlc_tcp("127.0.0.1", 0)
-        self.ports = {
-            "wrapper": wrapper.sockets[0].getsockname()[1],
-            "hdlc": hdlc.sockets[0].getsockname()[1],
-        }
-        self._stop = asyncio.Event()
-        self._ready.set()
-        await self._stop.wait()
-        await server.close()
-
-    def start(self) -> SimulatorThread:
-        self._thread.start()
-        self._ready.wait(60)
-        if self._error is not None:
-            raise self._error
-        return self
-
-    def stop(self) -> None:
-        if self._stop is not None:
-            self.loop.call_soon_threadsafe(self._stop.set)
-        self._thread.join(10)
+asyncio.run(main())
+"""
 
 
 @contextlib.contextmanager
-def simulator(rows: int = ROWS) -> Iterator[SimulatorThread]:
-    thread = SimulatorThread(rows).start()
+def simulator(rows: int = ROWS) -> Iterator[dict[str, int]]:
+    """The meter simulator in a child process (its own interpreter, as a real meter is its
+    own device: the client is not slowed by the meter sharing its GIL)."""
+    child = subprocess.Popen(
+        [sys.executable, "-c", SERVE, str(rows), PROFILE, NOW.isoformat()],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
-        yield thread
+        assert child.stdout is not None
+        line = child.stdout.readline()
+        if not line:
+            raise RuntimeError("the simulator did not start")
+        wrapper, hdlc = (int(p) for p in line.split())
+        yield {"wrapper": wrapper, "hdlc": hdlc}
     finally:
-        thread.stop()
+        child.terminate()
+        try:
+            child.wait(10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
 
 
 # -- dlmskit -----------------------------------------------------------------------------------
@@ -150,13 +137,17 @@ def _summary_ours(rows: list[Any]) -> tuple[int, dt.datetime, dt.datetime, int, 
 
 # -- gurux-dlms --------------------------------------------------------------------------------
 
+#: gurux-dlms's invocation counter for its meter, kept across its runs (as ours is durable)
+_GURUX_COUNTER = [1]
+
 
 def _gurux(link: str, port: int, ciphered: bool) -> Any:
     from gurux_dlms import GXByteBuffer, GXDateTime, GXDLMSClient, GXReplyData
     from gurux_dlms.enums import Authentication, InterfaceType, Security
     from gurux_dlms.objects import GXDLMSProfileGeneric
+    from gurux_dlms.secure import GXDLMSSecureClient
 
-    counter = [1]
+    counter = _GURUX_COUNTER
 
     def exchange(sock: socket.socket, client: Any, data: Any, reply: Any) -> None:
         if data:
@@ -184,10 +175,14 @@ def _gurux(link: str, port: int, ciphered: bool) -> Any:
         return reply
 
     def run() -> list[Any]:
+        with contextlib.redirect_stdout(io.StringIO()):  # gurux-dlms prints as it goes
+            return read()
+
+    def read() -> list[Any]:
         interface = InterfaceType.WRAPPER if link == "wrapper" else InterfaceType.HDLC
         if ciphered:
-            client = GXDLMSClient(True, 1, 1, Authentication.HIGH_GMAC, None, interface)
-            cipher = client.settings.cipher
+            client = GXDLMSSecureClient(True, 1, 1, Authentication.HIGH_GMAC, None, interface)
+            cipher = client.ciphering
             cipher.security = Security.AUTHENTICATION_ENCRYPTION
             cipher.systemTitle = bytearray(CLIENT_TITLE)
             cipher.blockCipherKey = bytearray(bytes.fromhex(EK))
@@ -218,7 +213,7 @@ def _gurux(link: str, port: int, ciphered: bool) -> Any:
                 if interface == InterfaceType.HDLC:
                     blocks(sock, client, client.disconnectRequest())
             if ciphered:
-                counter[0] = client.settings.cipher.invocationCounter + 1
+                counter[0] = client.ciphering.invocationCounter + 1
             return list(profile.buffer)
 
     return run
@@ -258,11 +253,11 @@ def run(quick: bool) -> list[Result]:
                     "date range, release",
                     target=">= 10x gurux-dlms rows/s",
                 )
-                ours = _ours(link, ours_meter.ports[link], ciphered, Path(state))
+                ours = _ours(link, ours_meter[link], ciphered, Path(state))
                 check = _summary_ours(ours())
                 result.add(measure("dlmskit", ours, rows, "rows/s", quick=quick))
                 try:
-                    theirs = _gurux(link, gurux_meter.ports[link], ciphered)
+                    theirs = _gurux(link, gurux_meter[link], ciphered)
                     other = _summary_gurux(theirs())
                 except ImportError as exc:
                     result.add(missing("gurux-dlms", str(exc), "rows/s"))
