@@ -600,3 +600,42 @@ def test_settings_are_checked():
 def test_settings_are_frozen():
     with pytest.raises(dataclasses.FrozenInstanceError):
         ClientSettings().max_pdu_size = 1  # type: ignore[misc]
+
+
+def test_quirk_server_max_pdu_size_overrides_the_meter():
+    meter = ScriptedMeter(max_pdu=1024)
+    settings = ClientSettings(quirks=ClientQuirks(server_max_pdu_size=64))
+    association = associated(settings, meter)
+    assert association.negotiated.server_max_pdu_size == 64
+    association.set(attr(1, Obis.parse("0-0:96.1.0")), VisibleString("q" * 100))
+    assert converse(association, meter) == [SetDone(1, (DataAccessResult.SUCCESS,))]
+    assert any(isinstance(r, apdu.SetRequestWithDatablock) for r in meter.requests)
+
+
+def test_quirk_rlrq_without_user_information():
+    context = security()
+    meter = ScriptedMeter(security=context)
+    quiet = ClientSettings(security=context, quirks=ClientQuirks(rlrq_user_information=False))
+    association = associated(quiet, meter)
+    association.release()
+    assert converse(association, meter) == [Released(apdu.RLRE())]
+    assert meter.requests[-1] == apdu.RLRQ()
+
+
+def test_quirk_plain_initiate_response_in_a_ciphered_association():
+    context = security()
+    plain_aare = apdu.AARE(
+        application_context_name=apdu.ApplicationContextName.LOGICAL_NAME_WITH_CIPHERING,
+        user_information=apdu.InitiateResponse(Conformance.GET, 512),
+        responding_ap_title=SERVER_TITLE,
+    ).encode()
+    strict = ClientAssociation(ClientSettings(security=context))
+    strict.associate()
+    with pytest.raises(InsufficientProtectionError):
+        strict.receive_apdu(plain_aare)
+    lenient = ClientAssociation(
+        ClientSettings(security=context, quirks=ClientQuirks(plain_initiate_response=True))
+    )
+    lenient.associate()
+    (event,) = lenient.receive_apdu(plain_aare)
+    assert isinstance(event, Associated) and event.negotiated.server_max_pdu_size == 512
