@@ -549,6 +549,8 @@ class ServerAssociation:
                 supported &= ~Conformance.GENERAL_PROTECTION
         self.supported = Conformance(supported)
         self._events: list[Event] = []
+        #: successful SETs and ACTIONs so far: what may have changed timers or made events
+        self.modifications = 0
         self._now = _dt.datetime(2000, 1, 1, tzinfo=_dt.UTC)
         self._ctos = b""
         self._stoc = b""
@@ -1395,6 +1397,7 @@ class ServerAssociation:
         selection: SelectiveAccessDescriptor | None,
         channel: _Channel,
     ) -> Data | DataAccessResult:
+        alias = ln == _CURRENT_OCTETS
         ln = self._target(class_id, ln)
         if not self.quirks.access_rights_ignored:
             key = (class_id, ln, attribute)
@@ -1430,24 +1433,45 @@ class ServerAssociation:
         if not result.ok:
             return result.result
         value = result.value
-        if attribute == 2 and ln == bytes(self.association.logical_name) and class_id in (12, 15):
-            value = self._current_object_list(value)
+        if class_id in (12, 15) and ln == bytes(self.association.logical_name):
+            if attribute == 2:
+                value = self._current_object_list(value)
+            elif attribute == 3 and class_id == 12:
+                value = self._current_rights_list(value)
+            elif attribute == 1 and alias:
+                value = _CURRENT_OCTETS  # named as it was asked for, as in the object list
         if self.quirks.wrong_attribute_type:
             value = _mistype(value)
         return value
 
     def _current_object_list(self, value: Data) -> Data:
-        """The object list shows the association in use as 0.0.40.0.0.255."""
+        """The object list shows the association in use as 0.0.40.0.0.255 (and, with short
+        names, at base name 0xFA00)."""
         own = bytes(self.association.logical_name)
-        if own == _CURRENT_OCTETS or not isinstance(value, list):
+        if not isinstance(value, list):
             return value
         index = 3 if self.short_names else 2
         out: list[Data] = []
         for element in value:
             if isinstance(element, tuple) and len(element) > index and element[index] == own:
                 element = (*element[:index], _CURRENT_OCTETS, *element[index + 1 :])
+                if self.short_names:
+                    element = (Long(CURRENT_BASE_NAME - 0x10000), *element[1:])
             out.append(element)
         return out
+
+    def _current_rights_list(self, value: Data) -> Data:
+        """Association SN access_rights_list: the association in use at base name 0xFA00."""
+        association = self.association
+        if not isinstance(association, AssociationSN) or not isinstance(value, list):
+            return value
+        own = association.base_name(association)
+        own_signed = own - 0x10000 if own > 0x7FFF else own
+        current = Long(CURRENT_BASE_NAME - 0x10000)
+        return [
+            (current, *e[1:]) if isinstance(e, tuple) and e and e[0] == own_signed else e
+            for e in value
+        ]
 
     def _write(
         self,
@@ -1484,6 +1508,7 @@ class ServerAssociation:
             result = self.objects.set(class_id, ln, attribute, value, now=self._now)
         if result is DataAccessResult.SUCCESS:
             self._rights_cache.clear()
+            self.modifications += 1
         return result
 
     def _invoke(
@@ -1513,6 +1538,7 @@ class ServerAssociation:
                 self.association.reply_to_hls = None
         if outcome.ok:
             self._rights_cache.clear()
+            self.modifications += 1
         if outcome.has_data:
             return ActionResponseItem(outcome.result, outcome.data)
         return ActionResponseItem(outcome.result)
@@ -1555,6 +1581,7 @@ class ServerAssociation:
             self.association.reply_to_hls = None
         iip = self._response_iip(request.invoke_id_and_priority)
         if outcome.ok:
+            self.modifications += 1
             self._transition(ServerInput.HLS_PASSED)
             self._set_status(AssociationStatus.ASSOCIATED)
             self._associated()
@@ -1597,7 +1624,7 @@ class ServerAssociation:
                 "client %d: GET %d %s %d -> %s",
                 self.settings.client_sap,
                 class_id,
-                _ln_text(data[5:11]),
+                _Ln(data[5:11]),
                 attribute,
                 result.name,
             )
@@ -1619,7 +1646,7 @@ class ServerAssociation:
                 "client %d: GET %d %s %d -> %d octets",
                 self.settings.client_sap,
                 class_id,
-                _ln_text(data[5:11]),
+                _Ln(data[5:11]),
                 attribute,
                 len(raw),
             )
@@ -2382,7 +2409,8 @@ class ServerAssociation:
         if found is None:
             return DataAccessResult.OBJECT_UNDEFINED
         obj, index, method = found
-        ln = bytes(obj.logical_name)
+        alias = CURRENT_BASE_NAME <= name < CURRENT_BASE_NAME + 0x100
+        ln = _CURRENT_OCTETS if alias else bytes(obj.logical_name)
         if method:
             descriptor = CosemMethodDescriptor(obj.class_id, obj.logical_name, index)
             item = self._invoke(descriptor, parameter, channel)
@@ -2418,6 +2446,18 @@ class ServerAssociation:
 
 def _ln_text(octets: bytes) -> str:
     return str(obis_of(octets)) if len(octets) == 6 else octets.hex()
+
+
+class _Ln:
+    """A logical name for a log message, made text only if the message is written."""
+
+    __slots__ = ("octets",)
+
+    def __init__(self, octets: bytes) -> None:
+        self.octets = octets
+
+    def __str__(self) -> str:
+        return _ln_text(self.octets)
 
 
 def _describe(descriptor: CosemAttributeDescriptor | CosemMethodDescriptor) -> str:
