@@ -191,3 +191,14 @@ async def test_short_name_referencing() -> None:
             assert isinstance(clock, DateTime)
             serial = await client.get("0-0:96.1.0", 2)
             assert str(serial) == "PYD0000000001"
+
+
+async def test_short_name_profile() -> None:
+    """The buffer read by short name over HDLC (the pydlms simulator answers SN reads of the
+    buffer whole: it does not implement SN selective access, so no range is asked here)."""
+    with simulator(hdlc=True, ciphered=False) as port:
+        async with Client(_url(port, True), short_names=True, state_dir=False) as client:
+            rows = [r async for r in client.profile("1-0:99.1.0")]
+            assert len(rows) == 96
+            assert [r.values[1].value for r in rows[:3]] == [Decimal(v) for v in (1000, 1007, 1014)]
+            assert rows[1].timestamp.to_datetime() == dt.datetime(2024, 5, 1, 0, 15, tzinfo=dt.UTC)
