@@ -72,6 +72,8 @@ class ScriptedMeter:
     client_ics: list[int] = field(default_factory=list)
     #: APDUs sent before the next answer (pushes)
     pushes: list[bytes] = field(default_factory=list)
+    #: answer profile reads whole, whatever selective access asks (a meter quirk)
+    ignore_selection: bool = False
     #: requests to leave unanswered (a lost answer)
     drop: int = 0
     #: HLS-ECDSA: the meter's signing key and the client's public key; mechanism 2's
@@ -264,7 +266,8 @@ class ScriptedMeter:
     def _service(self, request: Any) -> Any:
         if isinstance(request, apdu.GetRequestNormal):
             result = self._value(request.attribute)
-            if request.access_selection is not None and isinstance(result, list):
+            selection = request.access_selection
+            if selection is not None and isinstance(result, list) and not self.ignore_selection:
                 result = self._select(request.attribute, result, request.access_selection)
             return self._get_answer(request.invoke_id_and_priority, result, single=True)
         if isinstance(request, apdu.GetRequestWithList):

@@ -142,6 +142,25 @@ async def test_profile_rows_stream_by_entry_and_range_with_progress() -> None:
         assert request.access_selection.access_selector == 1
 
 
+async def test_quirk_selective_access_ignored() -> None:
+    meter = make_meter(ignore_selection=True)
+    end = START + dt.timedelta(hours=1)
+    async with serve(meter, "wrapper") as url:
+        async with Client(url, state_dir=False) as client:  # trusting the meter: all 96
+            assert len([r async for r in client.profile(PROFILE, start=START, end=end)]) == 96
+        quirks = ClientQuirks(selective_access_ignored=True)
+        async with Client(url, state_dir=False, quirks=quirks) as client:
+            span = [r async for r in client.profile(PROFILE, start=START, end=end, columns=[3])]
+            assert len(span) == 5 and all(len(r) == 1 for r in span)
+            rows = [r async for r in client.profile(PROFILE, from_entry=3, to_entry=4)]
+            assert [r.values[1].raw for r in rows] == [
+                DoubleLongUnsigned(1002),
+                DoubleLongUnsigned(1003),
+            ]
+        request = [r for r in meter.requests if isinstance(r, apdu.GetRequestNormal)][-1]
+        assert request.access_selection is None  # asked whole
+
+
 async def test_profile_fills_the_clock_the_meter_left_out() -> None:
     meter = make_meter()
     meter.values[(7, PROFILE, 2)] = _rows(8, gaps=True)

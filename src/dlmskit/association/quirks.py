@@ -144,6 +144,9 @@ class ClientQuirks:
       ciphered association (meters that protect only later APDUs).
     * ``scaler_unit_absent``: never read scaler_unit; values of Register-like objects are
       returned unscaled (meters whose attribute 3 read fails or hangs).
+    * ``selective_access_ignored``: the meter answers a profile buffer read with the whole
+      buffer whatever selection it is sent: the client reads it whole and keeps the rows of
+      the date or entry range, and the columns, asked for itself.
     * ``meter_counter_restarts``: the meter starts its invocation counter again for every
       association; the lowest counter accepted from it then lasts one association instead
       of being kept across them (which a client does to refuse replays of old sessions).
@@ -157,6 +160,7 @@ class ClientQuirks:
     plain_initiate_response: bool = False
     scaler_unit_absent: bool = False
     meter_counter_restarts: bool = False
+    selective_access_ignored: bool = False
 
     def __post_init__(self) -> None:
         if self.max_list_items is not None and not 1 <= self.max_list_items <= 0xFFFF:

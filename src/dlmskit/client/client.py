@@ -903,6 +903,11 @@ class Client:
             to_entry=to_entry,
         )
         out_columns = tuple(all_columns[i] for i in chosen)
+        wanted: Callable[[Any], bool] | None = None
+        if self.quirks.selective_access_ignored and access is not None:
+            # the meter sends everything: ask for everything and choose here
+            wanted = _row_filter(all_columns, period, start, end, from_entry, to_entry)
+            access, keep = None, list(chosen)
         sent_columns = _sent_columns(all_columns, chosen, access)
         table = await self._column_scalers(out_columns) if typed else ScalerTable()
         typers = [(column_typer(c, table), i) for c, i in zip(out_columns, keep, strict=True)]
@@ -919,6 +924,8 @@ class Client:
                     raise RemoteProtocolError(
                         f"a buffer entry is no structure of {len(sent_columns)} values"
                     )
+            if wanted is not None:
+                raw_rows = [row for row in raw_rows if wanted(row)]
             if typed:
                 values = [
                     tuple([typer(row[i]) for typer, i in typers])  # type: ignore[index]
@@ -1011,6 +1018,60 @@ def _sent_columns(
     if low == 1 and high == 0:
         return list(columns)
     return list(columns[low - 1 : high])
+
+
+def _row_filter(
+    columns: Sequence[Column],
+    period: int | None,
+    start: Any,
+    end: Any,
+    from_entry: int | None,
+    to_entry: int | None,
+) -> Callable[[Any], bool]:
+    """Which rows of a whole buffer a date or entry range asks for (quirk
+    ``selective_access_ignored``)."""
+    import datetime as _dt
+
+    seen = [0]
+    if start is None and end is None:
+        first = from_entry or 1
+        last = to_entry or 0
+
+        def by_entry(row: Any) -> bool:
+            seen[0] += 1
+            return seen[0] >= first and (not last or seen[0] <= last)
+
+        return by_entry
+
+    def instant(value: Any) -> _dt.datetime | None:
+        if isinstance(value, DateTime):
+            value = value.to_datetime()
+        return value if isinstance(value, _dt.datetime) else None
+
+    low, high = instant(start), instant(end)
+    clock = next(
+        (i for i, c in enumerate(columns) if c.class_id == 8 and c.attribute_index == 2), 0
+    )
+    last_time: list[_dt.datetime | None] = [None]
+
+    def by_time(row: Any) -> bool:
+        raw = row[clock]
+        stamp: _dt.datetime | None = None
+        try:
+            if isinstance(raw, bytes) and len(raw) == 12:
+                stamp = DateTime.from_bytes(raw).to_datetime()
+            elif isinstance(raw, DateTime):
+                stamp = raw.to_datetime()
+            elif raw is None and last_time[0] is not None and period:
+                stamp = last_time[0] + _dt.timedelta(seconds=period)
+        except DlmsError:
+            stamp = None
+        last_time[0] = stamp
+        if stamp is None:
+            return False
+        return (low is None or stamp >= low) and (high is None or stamp <= high)
+
+    return by_time
 
 
 def _fill_clock(
