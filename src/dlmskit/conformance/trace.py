@@ -1,0 +1,316 @@
+"""The line traffic of a test case: every byte sent and received, with its decoded view.
+
+A :class:`Trace` collects :class:`TrafficRecord` entries: the bytes of one send or one
+receive exactly as they crossed the transport, the time since the test case started, and the
+decoded view -- HDLC frames (:mod:`dlmskit.link.hdlc.frame`) or wrapper PDUs
+(:mod:`dlmskit.link.wrapper`) and the APDUs inside them (:mod:`dlmskit.apdu`), joined across
+segments. What the suite sends on purpose broken (a frame with a bad HCS) is decoded on its own
+and shown as what is wrong with it; what is received is cut into frames by a stream reader, so
+a frame spread over several reads is shown once, when it is complete.
+
+:class:`RecordingTransport` wraps any :class:`~dlmskit.io.base.Transport` and records into a
+trace. Secrets stay out: APDUs are shown through their own ``repr``-free renderer, which
+never prints an authentication value or a dedicated key.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Final
+
+from dlmskit import apdu as _apdu
+from dlmskit.apdu import AuthenticationValue
+from dlmskit.apdu.ber import BerBitString, Oid
+from dlmskit.axdr import to_json
+from dlmskit.cosem import Obis
+from dlmskit.errors import DlmsError
+from dlmskit.io.base import Transport
+from dlmskit.link.hdlc.frame import Frame, FrameType, HdlcFrameError, decode_frame
+from dlmskit.link.hdlc.reader import FrameReader
+from dlmskit.link.llc import split_llc
+from dlmskit.link.wrapper import HEADER_LENGTH
+from dlmskit.security import Secret
+
+__all__ = [
+    "Direction",
+    "RecordingTransport",
+    "Trace",
+    "TrafficRecord",
+    "describe_apdu",
+]
+
+MAX_RENDER: Final = 600
+
+
+class Direction(enum.Enum):
+    """Seen from the conformance tool: ``OUT`` goes to the IUT, ``IN`` comes from it."""
+
+    OUT = "out"
+    IN = "in"
+
+
+@dataclass(frozen=True, slots=True)
+class TrafficRecord:
+    time: float  # seconds since the test case started
+    direction: Direction
+    data: bytes
+    decoded: tuple[str, ...] = ()
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "time": round(self.time, 6),
+            "direction": self.direction.value,
+            "hex": self.data.hex().upper(),
+            "decoded": list(self.decoded),
+            "note": self.note,
+        }
+
+
+class _Framing(enum.Enum):
+    HDLC = "hdlc"
+    WRAPPER = "wrapper"
+    APDU = "apdu"  # bare APDUs (a transport that carries whole APDUs)
+
+
+class _ApduJoiner:
+    """Joins I/UI information fields across segments into APDUs."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes] = []
+
+    def add(self, frame: Frame) -> bytes | None:
+        if frame.type not in (FrameType.I, FrameType.UI):
+            return None
+        self.parts.append(frame.info)
+        if frame.segmented:
+            return None
+        data = b"".join(self.parts)
+        self.parts = []
+        return data
+
+
+class _Decoder:
+    """Decodes one direction of a connection's traffic."""
+
+    def __init__(self, framing: _Framing, *, stream: bool) -> None:
+        self.framing = framing
+        self.stream = stream  # IN: a byte stream to cut; OUT: each send is decoded alone
+        self.reader = FrameReader(inter_octet_timeout=None)
+        self.joiner = _ApduJoiner()
+        self.buffer = bytearray()
+
+    def decode(self, data: bytes) -> list[str]:
+        try:
+            if self.framing is _Framing.HDLC:
+                return self._hdlc(data)
+            if self.framing is _Framing.WRAPPER:
+                return self._wrapper(data)
+            return [describe_apdu(data)]
+        except DlmsError as exc:  # the decoders raise only the library's errors
+            return [f"undecodable: {exc}"]
+
+    # -- HDLC ------------------------------------------------------------------------------
+    def _hdlc(self, data: bytes) -> list[str]:
+        if not self.stream:
+            try:
+                frames = [decode_frame(data)]
+            except HdlcFrameError as exc:
+                # a stimulus broken on purpose, or several frames in one send
+                frames = FrameReader(inter_octet_timeout=None).feed(data)
+                if not frames:
+                    return [f"invalid HDLC frame: {exc.defect.value}"]
+        else:
+            frames = self.reader.feed(data)
+            if not frames:
+                return ["(part of a frame)"] if self.reader.pending else ["(no frame)"]
+        lines = []
+        for frame in frames:
+            lines.append(f"HDLC {frame.describe()}")
+            joined = self.joiner.add(frame)
+            if joined is not None:
+                role, payload = split_llc(joined)
+                prefix = "" if role is None else f"LLC {joined[:3].hex(' ').upper()} "
+                if payload:
+                    lines.append(f"  {prefix}{describe_apdu(payload)}")
+        return lines
+
+    # -- wrapper ---------------------------------------------------------------------------
+    def _wrapper(self, data: bytes) -> list[str]:
+        if not self.stream:
+            return self._wpdus(bytearray(data), final=True)
+        self.buffer += data
+        lines = self._wpdus(self.buffer, final=False)
+        return lines or ["(part of a WPDU)"]
+
+    def _wpdus(self, buf: bytearray, *, final: bool) -> list[str]:
+        lines = []
+        while len(buf) >= HEADER_LENGTH:
+            version = int.from_bytes(buf[0:2], "big")
+            source = int.from_bytes(buf[2:4], "big")
+            destination = int.from_bytes(buf[4:6], "big")
+            length = int.from_bytes(buf[6:8], "big")
+            if version != 1:
+                lines.append(
+                    f"invalid WPDU: version {version} (wPort {source}->{destination}, "
+                    f"length {length}); {len(buf)} bytes not decoded"
+                )
+                del buf[:]
+                break
+            end = HEADER_LENGTH + length
+            if end > len(buf):
+                if final:
+                    lines.append(
+                        f"WPDU {source}->{destination} length {length}, only "
+                        f"{len(buf) - HEADER_LENGTH} bytes follow"
+                    )
+                    del buf[:]
+                break
+            lines.append(f"WPDU {source}->{destination} length {length}")
+            apdu_bytes = bytes(buf[HEADER_LENGTH:end])
+            if apdu_bytes:
+                lines.append(f"  {describe_apdu(apdu_bytes)}")
+            del buf[:end]
+        if final and buf:
+            lines.append(f"{len(buf)} bytes that are no WPDU header")
+            del buf[:]
+        return lines
+
+
+class Trace:
+    """The traffic of one test case; ``clock`` gives the time (seconds, monotonic)."""
+
+    def __init__(self, clock: Callable[[], float], framing: str = "hdlc") -> None:
+        self.clock = clock
+        self.start = clock()
+        self.records: list[TrafficRecord] = []
+        self._framing = _Framing(framing)
+        self._decoders: dict[int, tuple[_Decoder, _Decoder]] = {}
+        self._channels = 0
+
+    def channel(self, framing: str | None = None) -> int:
+        """A new connection within the test (its own stream state); returns its number."""
+        self._channels += 1
+        kind = self._framing if framing is None else _Framing(framing)
+        self._decoders[self._channels] = (
+            _Decoder(kind, stream=False),
+            _Decoder(kind, stream=True),
+        )
+        return self._channels
+
+    def record(self, channel: int, direction: Direction, data: bytes, note: str = "") -> None:
+        out_decoder, in_decoder = self._decoders[channel]
+        decoder = out_decoder if direction is Direction.OUT else in_decoder
+        decoded = tuple(decoder.decode(bytes(data)))
+        self.records.append(
+            TrafficRecord(self.clock() - self.start, direction, bytes(data), decoded, note)
+        )
+
+    def note(self, text: str) -> None:
+        """A line in the traffic without bytes (a connection opened or closed, a pause)."""
+        self.records.append(TrafficRecord(self.clock() - self.start, Direction.OUT, b"", (), text))
+
+
+class RecordingTransport(Transport):
+    """A transport that records what passes through it into a :class:`Trace`."""
+
+    def __init__(self, inner: Transport, trace: Trace, framing: str | None = None) -> None:
+        self.inner = inner
+        self.trace = trace
+        self.channel = trace.channel(framing)
+        self.next_note = ""
+
+    async def send(self, data: bytes) -> None:
+        note, self.next_note = self.next_note, ""
+        self.trace.record(self.channel, Direction.OUT, data, note)
+        await self.inner.send(data)
+
+    async def receive(self) -> bytes:
+        data = await self.inner.receive()
+        self.trace.record(self.channel, Direction.IN, data)
+        return data
+
+    async def close(self) -> None:
+        await self.inner.close()
+
+
+# -- APDU rendering ----------------------------------------------------------------------------
+
+
+def describe_apdu(data: bytes) -> str:
+    """One line for an APDU: its type and fields, Data as typed JSON; secrets hidden."""
+    try:
+        value = _apdu.decode(data)
+    except DlmsError as exc:
+        return f"undecodable APDU ({len(data)} bytes): {exc}"
+    text = _render(value, 0)
+    if len(text) > MAX_RENDER:
+        text = text[: MAX_RENDER - 3] + "..."
+    return text
+
+
+def _render(value: object, depth: int) -> str:
+    if depth > 8:
+        return "..."
+    if value is None:
+        return "null"
+    if isinstance(value, AuthenticationValue | Secret):
+        return "<redacted>"
+    if isinstance(value, enum.Enum):
+        return value.name or str(value.value)
+    if isinstance(value, Obis):
+        return str(value)
+    if isinstance(value, Oid):
+        return ".".join(str(arc) for arc in value)
+    if isinstance(value, BerBitString):
+        return f"bits {value.octets.hex().upper()}/{value.unused_bits}"
+    if isinstance(value, bytes):
+        return value.hex().upper() if len(value) <= 64 else f"{value[:64].hex().upper()}..."
+    if isinstance(value, bool | int | float | Decimal | str) and type(value) in (
+        bool,
+        int,
+        float,
+        str,
+        Decimal,
+    ):
+        return repr(value)
+    if _is_data(value) or isinstance(value, list | tuple):
+        try:
+            return _compact_json(to_json(value))  # type: ignore[arg-type]
+        except DlmsError:
+            if not isinstance(value, list | tuple):
+                return repr(value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = []
+        for f in dataclasses.fields(value):
+            if f.name in _HIDDEN_FIELDS:
+                if getattr(value, f.name) is not None:
+                    fields.append(f"{f.name}=<redacted>")
+                continue
+            inner = getattr(value, f.name)
+            if inner is None and f.default is None:
+                continue
+            fields.append(f"{f.name}={_render(inner, depth + 1)}")
+        return f"{type(value).__name__}({', '.join(fields)})"
+    if isinstance(value, tuple | list):
+        return "[" + ", ".join(_render(v, depth + 1) for v in value) + "]"
+    return repr(value)
+
+
+_HIDDEN_FIELDS: Final = frozenset({"dedicated_key", "calling_authentication_value"})
+
+
+def _is_data(value: object) -> bool:
+    """A dlmskit.axdr Data value (typed int/str/float subclasses, dates, compact arrays)."""
+    module = type(value).__module__
+    return module.startswith(("dlmskit.axdr", "dlmskit.cosem"))
+
+
+def _compact_json(value: Any) -> str:
+    import json
+
+    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
