@@ -1,6 +1,6 @@
 """The test plans, organised as the DLMS UA organises them (importing this fills
 :data:`dlmskit.conformance.cases.CASES` in the order the cases run)."""
 
-from dlmskit.conformance.plans import hdlc
+from dlmskit.conformance.plans import hdlc, wrapper
 
-__all__ = ["hdlc"]
+__all__ = ["hdlc", "wrapper"]

@@ -18,10 +18,11 @@ IEC 62056-46 and ISO/IEC 13239 (normal response mode) give:
 
 from __future__ import annotations
 
-from dlmskit.conformance.cases import Inconclusive, Plan, Precondition, case
+from dlmskit.conformance.cases import Plan, Precondition, case
 from dlmskit.conformance.channels import HdlcProbe
 from dlmskit.conformance.context import CaseContext
 from dlmskit.conformance.iut import Iut, ProfileKind
+from dlmskit.conformance.plans._common import is_aare, plain_aarq, unknown_logical_device
 from dlmskit.link.hdlc.crc import crc16_x25
 from dlmskit.link.hdlc.frame import (
     Frame,
@@ -427,14 +428,6 @@ async def t_hdlc_address_n1(ctx: CaseContext) -> None:
     await _expect_ndm(ctx, probe, "the SNRM was discarded")
 
 
-def _unknown_logical_device(iut: Iut) -> int:
-    used = {d.address for d in iut.logical_devices} | {a.logical_device for a in iut.associations}
-    for candidate in range(0x7E, 1, -1):
-        if candidate not in used:
-            return candidate
-    raise Inconclusive("no unused logical device address left to test with")
-
-
 @case(
     "T_HDLC_ADDRESS_N4",
     plan=DL,
@@ -444,7 +437,7 @@ def _unknown_logical_device(iut: Iut) -> int:
     references=[YB, "HDLC_1 Subtest 4"],
 )
 async def t_hdlc_address_n4(ctx: CaseContext) -> None:
-    unknown = _unknown_logical_device(ctx.iut)
+    unknown = unknown_logical_device(ctx.iut)
     probe = await ctx.hdlc(server=ctx.iut.hdlc.server_address(unknown))
     await probe.disconnect()
     await probe.drain()
@@ -608,34 +601,6 @@ async def t_hdlc_nrm2ndm_p1(ctx: CaseContext) -> None:
 # -- information transfer ----------------------------------------------------------------------
 
 
-def _aarq(ctx: CaseContext) -> bytes:
-    from dlmskit.conformance.session import Session
-
-    return Session(_NullChannel(), ctx.spec()).aarq().encode()
-
-
-class _NullChannel:
-    closed = False
-
-    async def send_apdu(self, apdu: bytes, *, note: str = "") -> None:  # pragma: no cover
-        raise NotImplementedError
-
-    async def receive_apdu(self, timeout: float | None = None) -> bytes | None:  # pragma: no cover
-        raise NotImplementedError
-
-    async def request(
-        self, apdu: bytes, *, note: str = "", timeout: float | None = None
-    ) -> bytes | None:  # pragma: no cover
-        raise NotImplementedError
-
-    async def close(self) -> None:  # pragma: no cover
-        pass
-
-
-def _is_aare(apdu: bytes | None) -> bool:
-    return bool(apdu) and apdu is not None and apdu[0] == 0x61
-
-
 @case(
     "T_HDLC_INFO_P1",
     plan=DL,
@@ -646,10 +611,10 @@ def _is_aare(apdu: bytes | None) -> bool:
     references=[YB, "IEC 62056-46 segmentation"],
 )
 async def t_hdlc_info_p1(ctx: CaseContext) -> None:
-    aarq = _aarq(ctx)
+    aarq = plain_aarq(ctx)
     probe = await _connected(ctx)
     answer = await probe.request(aarq, note="AARQ in one I frame")
-    ctx.check(_is_aare(answer), "the AARQ in one I frame is answered with an AARE")
+    ctx.check(is_aare(answer), "the AARQ in one I frame is answered with an AARE")
     await probe.disconnect()
     small = HdlcParameters(max_info_tx=32, max_info_rx=128)
     probe = await _connected(ctx, small)
@@ -658,7 +623,7 @@ async def t_hdlc_info_p1(ctx: CaseContext) -> None:
         "the meter's receive length leaves the AARQ unsegmented",
     )
     answer = await probe.request(aarq, note="AARQ segmented")
-    ctx.check(_is_aare(answer), "the segmented AARQ is answered with an AARE")
+    ctx.check(is_aare(answer), "the segmented AARQ is answered with an AARE")
 
 
 @case(
@@ -672,7 +637,7 @@ async def t_hdlc_info_p1(ctx: CaseContext) -> None:
     references=[YB, "GXDLMSDirector HDLC test #101", "ISO/IEC 13239 checkpointing"],
 )
 async def t_hdlc_info_p2(ctx: CaseContext) -> None:
-    aarq = _aarq(ctx)
+    aarq = plain_aarq(ctx)
     probe = await _connected(ctx)
     first = probe.frame(FrameType.I, info=LLC_COMMAND + aarq)
     await probe.send(first, "AARQ")
@@ -714,7 +679,7 @@ async def t_hdlc_info_p2(ctx: CaseContext) -> None:
 async def t_hdlc_info_n1(ctx: CaseContext) -> None:
     probe = await _connected(ctx)
     limit = probe.parameters.max_info_tx
-    aarq = _aarq(ctx)
+    aarq = plain_aarq(ctx)
     padding = bytes(max(0, limit + 1 - len(LLC_COMMAND) - len(aarq)))
     info = LLC_COMMAND + aarq + padding
     answer = await probe.command(
@@ -747,7 +712,7 @@ async def t_hdlc_info_n2(ctx: CaseContext) -> None:
     references=[YB, "HDLC_1 Subtest 11"],
 )
 async def t_hdlc_info_n3(ctx: CaseContext) -> None:
-    aarq = _aarq(ctx)
+    aarq = plain_aarq(ctx)
     probe = await _connected(ctx)
     answer = await probe.command(
         probe.frame(FrameType.I, info=LLC_COMMAND + aarq, ns=1), "AARQ with N(S)=1"
@@ -758,7 +723,7 @@ async def t_hdlc_info_n3(ctx: CaseContext) -> None:
         "no answer" if answer is None else answer.describe(),
     )
     answer_apdu = await probe.request(aarq, note="AARQ with N(S)=0")
-    ctx.check(_is_aare(answer_apdu), "the AARQ in sequence is answered with an AARE")
+    ctx.check(is_aare(answer_apdu), "the AARQ in sequence is answered with an AARE")
 
 
 @case(
@@ -773,7 +738,7 @@ async def t_hdlc_ndmop_n1(ctx: CaseContext) -> None:
     probe = await ctx.hdlc()
     await _disc_first(ctx, probe)
     answer = await probe.command(
-        probe.frame(FrameType.I, info=LLC_COMMAND + _aarq(ctx), ns=0, nr=0), "AARQ in NDM"
+        probe.frame(FrameType.I, info=LLC_COMMAND + plain_aarq(ctx), ns=0, nr=0), "AARQ in NDM"
     )
     ctx.check(
         answer is not None and answer.type is FrameType.DM,
