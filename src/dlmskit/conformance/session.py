@@ -124,10 +124,15 @@ class Session:
         channel: ApduChannel,
         spec: AssociationSpec,
         state: SessionState | None = None,
+        redact: Callable[[bytes], None] | None = None,
     ) -> None:
         self.channel = channel
         self.spec = spec
         self.state = state if state is not None else SessionState()
+        #: told every secret the session puts on the line or receives (passwords, challenges)
+        self.redact: Callable[[bytes], None] = redact or (lambda secret: None)
+        if spec.secret is not None:
+            self.redact(spec.secret.reveal())
         self.aare: AARE | None = None
         self.initiate: InitiateResponse | None = None
         self.ciphering: Ciphering | None = None
@@ -199,9 +204,11 @@ class Session:
                 password = secret
                 if password is None:
                     password = b"" if spec.secret is None else spec.secret.reveal()
+                self.redact(password)
                 fields["calling_authentication_value"] = AuthenticationValue(password)
             else:
                 self.ctos = new_challenge(spec.mechanism)
+                self.redact(self.ctos)
                 fields["calling_authentication_value"] = AuthenticationValue(self.ctos)
         if spec.security is not None and (spec.ciphered or spec.mechanism.is_hls):
             fields["calling_ap_title"] = spec.security.client_system_title
@@ -273,6 +280,7 @@ class Session:
         if stoc_value is None or self.ctos is None:
             raise Failed("the AARE asks for HLS but carries no server challenge (StoC)")
         stoc = stoc_value.value
+        self.redact(stoc)
         material = spec.security
         credentials = Credentials(
             secret=spec.secret,
@@ -296,6 +304,7 @@ class Session:
             )
         except SecurityError as exc:
             raise Failed(f"cannot answer the meter's challenge: {exc}") from None
+        self.redact(f_stoc)
         result, value = await self.action(
             ASSOCIATION_LN_CLASS, ASSOCIATION_LN, 1, f_stoc, note="HLS pass 3: f(StoC)"
         )
@@ -303,6 +312,7 @@ class Session:
             raise Failed(f"HLS pass 3 refused: reply_to_HLS_authentication gave {result.name}")
         if not isinstance(value, bytes):
             raise Failed("HLS pass 4: the meter returned no f(CtoS) octet string")
+        self.redact(value)
         try:
             verify(
                 spec.mechanism,

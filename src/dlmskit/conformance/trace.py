@@ -191,6 +191,39 @@ class Trace:
         self._framing = _Framing(framing)
         self._decoders: dict[int, tuple[_Decoder, _Decoder]] = {}
         self._channels = 0
+        self._secrets: set[bytes] = set()
+
+    def redact(self, secret: bytes) -> None:
+        """Mask these bytes (a password, a challenge, an HLS response) wherever they crossed
+        or will cross the line: in the hex as ``2A`` octets, in the decoded view as
+        ``<redacted>``. Secrets shorter than 4 octets are not masked in the hex (they would
+        match too much else); the decoded view never shows authentication values anyway."""
+        if not secret or bytes(secret) in self._secrets:
+            return
+        self._secrets.add(bytes(secret))
+        # what already crossed the line (the meter's challenge arrives before it is known)
+        for index, record in enumerate(self.records):
+            data, decoded, masked = self._mask(record.data, record.decoded)
+            if masked:
+                note = f"{record.note} (secret octets shown as 2A)".strip()
+                self.records[index] = dataclasses.replace(
+                    record, data=data, decoded=decoded, note=note
+                )
+
+    def _mask(self, data: bytes, decoded: tuple[str, ...]) -> tuple[bytes, tuple[str, ...], bool]:
+        masked = False
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            if len(secret) < 4 or secret not in data:
+                continue
+            data = data.replace(secret, b"*" * len(secret))
+            masked = True
+            lines = []
+            for line in decoded:
+                for form in (secret.hex().upper(), secret.hex()):
+                    line = line.replace(form, "<redacted>")
+                lines.append(line)
+            decoded = tuple(lines)
+        return data, decoded, masked
 
     def channel(self, framing: str | None = None) -> int:
         """A new connection within the test (its own stream state); returns its number."""
@@ -206,8 +239,11 @@ class Trace:
         out_decoder, in_decoder = self._decoders[channel]
         decoder = out_decoder if direction is Direction.OUT else in_decoder
         decoded = tuple(decoder.decode(bytes(data)))
+        shown, decoded, masked = self._mask(bytes(data), decoded)
+        if masked:
+            note = f"{note} (secret octets shown as 2A)".strip()
         self.records.append(
-            TrafficRecord(self.clock() - self.start, direction, bytes(data), decoded, note)
+            TrafficRecord(self.clock() - self.start, direction, shown, decoded, note)
         )
 
     def note(self, text: str) -> None:

@@ -34,7 +34,8 @@ class NullChannel:
 
 def plain_aarq(ctx: CaseContext, association: AssociationSpec | None = None) -> bytes:
     """The AARQ of an association (the test's, or the lowest), as the suite would send it."""
-    return Session(NullChannel(), ctx.spec(association), ctx.shared.sessions).aarq().encode()
+    spec = ctx.spec(association)
+    return Session(NullChannel(), spec, ctx.shared.sessions, ctx.trace.redact).aarq().encode()
 
 
 def is_aare(apdu: bytes | None) -> bool:
