@@ -346,16 +346,16 @@ async def t_hdlc_frame_n4(ctx: CaseContext) -> None:
     "T_HDLC_FRAME_N5",
     plan=DL,
     group="HDLC_FRAME",
-    purpose="SNRM, then a frame with an undefined command (control 0x94, valid HCS and FCS): "
-    "the meter answers FRMR with reason W and stays in the frame-reject condition until "
-    "DISC.",
+    purpose="SNRM, then a frame with a command IEC 62056-46 does not define (SABM, control "
+    "0x3F, valid FCS): the meter answers FRMR with reason W and stays in the frame-reject "
+    "condition until DISC.",
     preconditions=[HDLC],
-    references=[YB, "HDLC_1 Subtest 9", "gurux.fi forum 15618"],
+    references=[YB, "HDLC_1 Subtest 9", "ISO/IEC 13239 FRMR"],
 )
 async def t_hdlc_frame_n5(ctx: CaseContext) -> None:
     probe = await _connected(ctx)
-    frame = Frame(probe.server, probe.client, 0x94, encode_parameters(HdlcParameters()))
-    answer = await probe.command(frame, "undefined command 0x94")
+    frame = Frame(probe.server, probe.client, 0x3F)
+    answer = await probe.command(frame, "undefined command SABM (0x3F)")
     _expect_frmr(ctx, answer, RejectReason.W, "the undefined command")
     answer = await probe.disconnect()
     ctx.check(
