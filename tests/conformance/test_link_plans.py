@@ -4,8 +4,8 @@ station passes every ATS_DL case, the wrapper server every wrapper case."""
 from __future__ import annotations
 
 import pytest
-from conformance._link_meter import hdlc_meter, wrapper_meter
 
+from conformance._link_meter import hdlc_meter, wrapper_meter
 from dlmskit.conformance import (
     CASES,
     AssociationSpec,

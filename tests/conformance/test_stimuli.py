@@ -6,8 +6,8 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from _vectors import by_id
 
+from _vectors import by_id
 from dlmskit.apdu import Conformance
 from dlmskit.conformance.iut import AssociationSpec
 from dlmskit.conformance.plans import appl
