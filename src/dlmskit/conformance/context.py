@@ -17,7 +17,7 @@ from dlmskit.io.base import Transport
 from dlmskit.link.hdlc.frame import HdlcAddress
 
 if TYPE_CHECKING:
-    from dlmskit.conformance.discovery import Discovery
+    from dlmskit.conformance.plans.objects import ObjectsSeen
 
 __all__ = ["CaseContext", "RunShared"]
 
@@ -33,7 +33,8 @@ class RunShared:
     profile: ProfileKind
     datagrams: bool = False
     sessions: SessionState = field(default_factory=SessionState)
-    discovery: dict[str, Discovery] = field(default_factory=dict)
+    #: per association name: its object list and the values read (the object plan's cache)
+    objects: dict[str, ObjectsSeen] = field(default_factory=dict)
     clock: Callable[[], float] = field(default_factory=lambda: asyncio.get_running_loop().time)
 
     @classmethod

@@ -32,7 +32,6 @@ from dlmskit.security import Mechanism
 
 __all__ = [
     "AccessRights",
-    "Discovery",
     "ObjectEntry",
     "ObjectListError",
     "attribute_readable",
@@ -144,15 +143,6 @@ def method_allowed(mode: int, version: int, *, authenticated: bool) -> bool:
     if mode == 2:  # authenticated_access
         return authenticated
     return mode == 1
-
-
-@dataclass(slots=True)
-class Discovery:
-    """What one association showed: its object list and the version of its Association LN."""
-
-    association: str
-    association_version: int
-    entries: list[ObjectEntry]
 
 
 _MECHANISMS = {int(m): m for m in Mechanism}

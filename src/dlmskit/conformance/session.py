@@ -537,6 +537,6 @@ class Refused(Failed):
     """The meter answered a data request with an exception-response or a confirmed service
     error (a refusal of the whole request, where a result was expected)."""
 
-    def __init__(self, reason: str, apdu: a.Apdu) -> None:
+    def __init__(self, reason: str, apdu: a.Apdu | None = None) -> None:
         super().__init__(reason)
         self.apdu = apdu
