@@ -229,7 +229,8 @@ class CaseRegistry:
             if exclude and _matches(c, exclude):
                 continue
             chosen.append(c)
-        return chosen
+        order = list(Plan)
+        return sorted(chosen, key=lambda c: order.index(c.plan))  # stable within a plan
 
 
 def _matches(c: ConformanceCase, patterns: Sequence[str]) -> bool:

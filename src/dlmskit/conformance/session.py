@@ -227,9 +227,10 @@ class Session:
 
     _proposed_key: bytes | None = None
 
-    async def open(self, aarq: AARQ | None = None, *, note: str = "AARQ") -> AARE:
-        """Send the AARQ, take the AARE; an accepted HLS association runs pass 3 and 4. The
-        AARE is returned whatever it says (accepted or not): the caller judges it."""
+    async def open(self, aarq: AARQ | None = None, *, note: str = "AARQ", hls: bool = True) -> AARE:
+        """Send the AARQ, take the AARE; an accepted HLS association runs pass 3 and 4
+        (unless ``hls`` is off: the test then does it). The AARE is returned whatever it says
+        (accepted or not): the caller judges it."""
         request = self.aarq() if aarq is None else aarq
         raw = await self.channel.request(request.encode(), note=note)
         if raw is None:
@@ -246,7 +247,8 @@ class Session:
         if accepted and self.ciphering is not None and self._proposed_key is not None:
             self.ciphering.set_dedicated_key(self._proposed_key)
         if (
-            aare.result == AssociationResult.ACCEPTED
+            hls
+            and aare.result == AssociationResult.ACCEPTED
             and self.spec.mechanism.is_hls
             and aare.result_source_diagnostic == a.AcseServiceUser.AUTHENTICATION_REQUIRED
         ):
@@ -274,16 +276,10 @@ class Session:
             return info
         return None
 
-    async def _hls(self, aare: AARE) -> None:
-        spec = self.spec
-        stoc_value = aare.responding_authentication_value
-        if stoc_value is None or self.ctos is None:
-            raise Failed("the AARE asks for HLS but carries no server challenge (StoC)")
-        stoc = stoc_value.value
-        self.redact(stoc)
-        material = spec.security
+    def _hls_parties(self, aare: AARE) -> tuple[Credentials, bytes | None, bytes | None]:
+        material = self.spec.security
         credentials = Credentials(
-            secret=spec.secret,
+            secret=self.spec.secret,
             keys=None if self.ciphering is None else self.ciphering.context.keys,
         )
         own_title = None if material is None else material.client_system_title
@@ -292,9 +288,23 @@ class Session:
             if aare.responding_ap_title is not None
             else (None if material is None else material.server_system_title)
         )
+        return credentials, own_title, peer_title
+
+    def server_challenge(self, aare: AARE) -> bytes:
+        stoc_value = aare.responding_authentication_value
+        if stoc_value is None or self.ctos is None:
+            raise Failed("the AARE asks for HLS but carries no server challenge (StoC)")
+        self.redact(stoc_value.value)
+        return stoc_value.value
+
+    def f_stoc(self, aare: AARE) -> bytes:
+        """The client's answer to the meter's challenge (HLS pass 3)."""
+        stoc = self.server_challenge(aare)
+        credentials, own_title, peer_title = self._hls_parties(aare)
+        assert self.ctos is not None
         try:
             f_stoc = respond(
-                spec.mechanism,
+                self.spec.mechanism,
                 challenge=stoc,
                 own_challenge=self.ctos,
                 credentials=credentials,
@@ -305,20 +315,31 @@ class Session:
         except SecurityError as exc:
             raise Failed(f"cannot answer the meter's challenge: {exc}") from None
         self.redact(f_stoc)
-        result, value = await self.action(
-            ASSOCIATION_LN_CLASS, ASSOCIATION_LN, 1, f_stoc, note="HLS pass 3: f(StoC)"
-        )
+        return f_stoc
+
+    async def reply_to_hls(
+        self, f_stoc: bytes, *, note: str = "HLS pass 3: f(StoC)"
+    ) -> tuple[ActionResult, Data | DataAccessResult | None]:
+        """Pass 3: reply_to_HLS_authentication with ``f_stoc``; the meter's answer as is."""
+        self.redact(f_stoc)
+        return await self.action(ASSOCIATION_LN_CLASS, ASSOCIATION_LN, 1, f_stoc, note=note)
+
+    async def _hls(self, aare: AARE) -> None:
+        f_stoc = self.f_stoc(aare)
+        result, value = await self.reply_to_hls(f_stoc)
         if result != ActionResult.SUCCESS:
             raise Failed(f"HLS pass 3 refused: reply_to_HLS_authentication gave {result.name}")
         if not isinstance(value, bytes):
             raise Failed("HLS pass 4: the meter returned no f(CtoS) octet string")
         self.redact(value)
+        credentials, own_title, peer_title = self._hls_parties(aare)
+        assert self.ctos is not None
         try:
             verify(
-                spec.mechanism,
+                self.spec.mechanism,
                 value,
                 challenge=self.ctos,
-                peer_challenge=stoc,
+                peer_challenge=self.server_challenge(aare),
                 credentials=credentials,
                 own_system_title=own_title,
                 peer_system_title=peer_title,
