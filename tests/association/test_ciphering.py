@@ -94,3 +94,18 @@ def test_repr_shows_no_key() -> None:
     client.set_dedicated_key(bytes(range(100, 116)))
     text = repr(client)
     assert EK.hex() not in text and "646566" not in text
+
+
+def test_general_ciphering_asked_for_one_apdu() -> None:
+    client, server = _pair()
+    exception_response = bytes.fromhex("d80102")  # no service-specific ciphered form
+    with pytest.raises(SecurityConfigError):
+        server.protect(exception_response)
+    sent = server.protect(exception_response, general=True)
+    assert sent[0] == 0xDB and sent[2:10] == SERVER_TITLE
+    assert client.unprotect(sent).plaintext == exception_response
+    request = bytes.fromhex("c0010000080000010000ff0200")
+    general_client = Ciphering(
+        SecurityContext(KEYS, CLIENT_TITLE, POLICY, general_ciphering=True), client=True
+    )
+    assert general_client.protect(request, general=False)[0] == 0xC8

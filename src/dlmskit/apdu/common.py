@@ -193,7 +193,8 @@ class LongInvokeIdAndPriority:
 
 
 class DataAccessResult(OpenIntEnum):
-    """Data-Access-Result (IEC 62056-5-3)."""
+    """Data-Access-Result (IEC 62056-5-3). The one definition: the object model and the
+    server answer with these members too."""
 
     SUCCESS = 0
     HARDWARE_FAULT = 1
@@ -212,6 +213,11 @@ class DataAccessResult(OpenIntEnum):
     DATA_BLOCK_NUMBER_INVALID = 19
     OTHER_REASON = 250
 
+    @property
+    def wire_name(self) -> str:
+        """The ASN.1 name: ``"type-unmatched"``."""
+        return self.name.lower().replace("_", "-")
+
 
 class ActionResult(OpenIntEnum):
     """Action-Result (IEC 62056-5-3)."""
@@ -229,6 +235,17 @@ class ActionResult(OpenIntEnum):
     LONG_ACTION_ABORTED = 15
     NO_LONG_ACTION_IN_PROGRESS = 16
     OTHER_REASON = 250
+
+    @property
+    def wire_name(self) -> str:
+        return self.name.lower().replace("_", "-")
+
+    @classmethod
+    def from_access(cls, result: DataAccessResult) -> ActionResult:
+        """The action result with the same meaning as a data-access result (same name),
+        other-reason when the action results have none (the long-GET/SET codes)."""
+        member = cls.__members__.get(result.name)
+        return member if member is not None else cls.OTHER_REASON
 
 
 def result_enum(cls: type[OpenIntEnum], name: str, value: object) -> Any:

@@ -4,8 +4,19 @@ block transfer, releasing it.
 
 * :mod:`dlmskit.association.ciphering` -- the ciphering state of one association, shared
   by both sides.
+* :mod:`dlmskit.association.server` -- the meter's side: :class:`ServerAssociation`.
+* :mod:`dlmskit.association.quirks` -- named defects a meter can be given (fault injection).
 """
 
 from dlmskit.association.ciphering import Ciphering, SecurityContext
+from dlmskit.association.quirks import NO_QUIRKS, MeterQuirks
+from dlmskit.association.server import AssociationSettings, ServerAssociation
 
-__all__ = ["Ciphering", "SecurityContext"]
+__all__ = [
+    "NO_QUIRKS",
+    "AssociationSettings",
+    "Ciphering",
+    "MeterQuirks",
+    "SecurityContext",
+    "ServerAssociation",
+]

@@ -181,16 +181,22 @@ class Ciphering:
         *,
         dedicated: bool | None = None,
         protection: Protection | None = None,
+        general: bool | None = None,
     ) -> bytes:
         """Protect one plain xDLMS APDU; the invocation counter is taken (and stored) first.
 
-        ``dedicated`` None: use the dedicated key when there is one. A plain APDU whose tag has
-        no ciphered form (AARQ, RLRQ, ...) is an error: those carry ciphered parts instead.
+        ``dedicated`` None: use the dedicated key when there is one. ``general`` None: what
+        the context says (``general_ciphering``); True/False asks for general-glo/ded-ciphering
+        or the service-specific APDU for this one APDU (a meter answers in the form it was
+        asked in; APDUs without a service-specific form -- exception-response,
+        access-response, data-notification -- need general ciphering). A plain APDU whose
+        tag has no ciphered form (AARQ, RLRQ, ...) is an error: those carry ciphered parts
+        instead.
         """
         use_dedicated = (self._dedicated is not None) if dedicated is None else dedicated
         if use_dedicated and self._dedicated is None:
             raise SecurityConfigError("no dedicated key was agreed in this association")
-        if self.context.general_ciphering:
+        if self.context.general_ciphering if general is None else general:
             tag = GENERAL_DED_CIPHERING if use_dedicated else GENERAL_GLO_CIPHERING
         else:
             tag = ded_tag(plain[0]) if use_dedicated else glo_tag(plain[0])

@@ -1,0 +1,114 @@
+"""Named defects a meter can be told to have: fault injection for conformance testing.
+
+A correct meter has all of them off (:data:`NO_QUIRKS`). The conformance suite switches them
+on one at a time to prove that its test cases catch each defect; a simulated meter can also
+imitate a real meter's known faults. Each field is consulted at one named point of the meter
+(the association machine or the server's connection glue) and is tested there.
+
+>>> quirks = MeterQuirks(access_rights_ignored=True)
+>>> quirks.active()
+('access_rights_ignored',)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Final
+
+__all__ = ["NO_QUIRKS", "MeterQuirks"]
+
+
+@dataclass(frozen=True, slots=True)
+class MeterQuirks:
+    """Defects of a meter, each off by default.
+
+    Association establishment:
+
+    * ``wrong_aare_diagnostic`` -- a refused AARQ is answered with diagnostic
+      no-reason-given instead of the specific one (application-context-name-not-supported,
+      authentication-failure, ...).
+    * ``dlms_version_not_checked`` -- a proposed DLMS version other than 6 is accepted.
+    * ``pdu_size_not_checked`` -- a client-max-receive-pdu-size below 12 is accepted.
+    * ``lls_any_password`` -- low level security accepts any password.
+    * ``hls_reply_not_verified`` -- HLS pass 3 succeeds whatever f(StoC) the client sends.
+    * ``hls_wrong_response`` -- the meter's f(CtoS) in pass 4 is corrupted.
+    * ``fixed_challenge`` -- StoC is the same every time instead of fresh random octets.
+    * ``conformance_not_negotiated`` -- the AARE offers everything the meter supports, not
+      proposed AND supported.
+
+    Data transfer:
+
+    * ``access_rights_ignored`` -- GET/SET/ACTION are served whatever the access rights say.
+    * ``conformance_not_enforced`` -- services outside the negotiated conformance are served.
+    * ``policy_not_enforced`` -- plain requests are served where the security policy asks for
+      protected ones.
+    * ``replayed_counter_accepted`` -- ciphered requests whose invocation counter was already
+      used are accepted.
+    * ``wrong_attribute_type`` -- integer attribute values are returned with another A-XDR
+      integer type (a double-long-unsigned as a double-long, ...).
+    * ``selective_access_ignored`` -- a GET with selective access returns the whole
+      attribute.
+    * ``pdu_size_exceeded`` -- long responses are sent whole, beyond the client's maximum
+      receive PDU size, instead of in blocks.
+    * ``block_numbers_from_zero`` -- GET datablocks are numbered from 0 instead of 1.
+    * ``wrong_invoke_id`` -- responses carry an invoke-id other than the request's.
+    * ``exception_for_missing_object`` -- a GET/SET/ACTION of an object that does not exist is
+      answered with an exception-response instead of the data-access-result
+      object-undefined.
+    * ``unprotected_responses`` -- responses to ciphered requests are sent in plain.
+    * ``release_ignored`` -- RLRQ gets no RLRE and the association stays open.
+
+    Connection (server glue):
+
+    * ``inactivity_timeout_ignored`` -- idle connections are never closed.
+    * ``wrapper_ports_swapped`` -- wrapper responses keep the request's source and
+      destination wPorts instead of swapping them.
+    """
+
+    wrong_aare_diagnostic: bool = False
+    dlms_version_not_checked: bool = False
+    pdu_size_not_checked: bool = False
+    lls_any_password: bool = False
+    hls_reply_not_verified: bool = False
+    hls_wrong_response: bool = False
+    fixed_challenge: bool = False
+    conformance_not_negotiated: bool = False
+    access_rights_ignored: bool = False
+    conformance_not_enforced: bool = False
+    policy_not_enforced: bool = False
+    replayed_counter_accepted: bool = False
+    wrong_attribute_type: bool = False
+    selective_access_ignored: bool = False
+    pdu_size_exceeded: bool = False
+    block_numbers_from_zero: bool = False
+    wrong_invoke_id: bool = False
+    exception_for_missing_object: bool = False
+    unprotected_responses: bool = False
+    release_ignored: bool = False
+    inactivity_timeout_ignored: bool = False
+    wrapper_ports_swapped: bool = False
+
+    def active(self) -> tuple[str, ...]:
+        """The names of the defects switched on."""
+        return tuple(f.name for f in dataclasses.fields(self) if getattr(self, f.name))
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in dataclasses.fields(cls))
+
+    @classmethod
+    def of(cls, *names: str) -> MeterQuirks:
+        """Quirks with the named defects on (LocalProtocolError-like ValueError for an
+        unknown name)."""
+        known = set(cls.names())
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            from dlmskit.errors import LocalProtocolError
+
+            raise LocalProtocolError(f"no such quirk: {', '.join(unknown)}")
+        return cls(**dict.fromkeys(names, True))
+
+
+#: a correct meter
+NO_QUIRKS: Final = MeterQuirks()
