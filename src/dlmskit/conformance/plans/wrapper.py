@@ -188,15 +188,20 @@ async def t_wrapper_len_n2(ctx: CaseContext) -> None:
     "T_WRAPPER_LEN_N3",
     plan=DL,
     group="WRAPPER",
-    purpose="An empty WPDU (length 0) is not answered and changes nothing: an AARQ after it "
-    "on the same connection is answered.",
+    purpose="An empty WPDU (length 0) is not served (no answer, or an exception-response) "
+    "and changes nothing: an AARQ after it on the same connection is answered.",
     preconditions=[WRAPPER],
     references=[REF],
 )
 async def t_wrapper_len_n3(ctx: CaseContext) -> None:
     probe = await ctx.wrapper()
     await probe.send_raw(encode_wpdu(probe.client_wport, probe.server_wport, b""), "empty WPDU")
-    await _expect_silence(ctx, probe, "the empty WPDU")
+    found = await probe.collect()
+    ctx.check(
+        all(w.apdu[:1] == b"\xd8" for w in found),
+        "the empty WPDU gets no answer but an exception-response",
+        "; ".join(w.apdu.hex() for w in found),
+    )
     ctx.check(not probe.closed, "the meter keeps the connection after an empty WPDU")
     answer = await probe.request(plain_aarq(ctx), note="AARQ")
     ctx.check(is_aare(answer), "the AARQ after the empty WPDU is answered with an AARE")
