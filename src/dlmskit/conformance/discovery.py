@@ -24,6 +24,7 @@ from dlmskit.conformance.iut import (
     HdlcProfile,
     Iut,
     LogicalDevice,
+    Timeouts,
 )
 from dlmskit.cosem import Obis
 from dlmskit.errors import DlmsError
@@ -179,6 +180,7 @@ async def discover(
     logical_device: int = 1,
     physical_address: int | None = None,
     address_size: int | None = None,
+    timeouts: Timeouts | None = None,
 ) -> Iut:
     """Describe the IUT from its public association (see the module docstring)."""
     from dlmskit.conformance.context import CaseContext, RunShared
@@ -188,6 +190,7 @@ async def discover(
         associations=(public,),
         profile=connection.profile,
         hdlc=HdlcProfile(physical_address=physical_address, address_size=address_size),
+        timeouts=timeouts or Timeouts(),
         source=f"discovered from the meter at {connection}",
     )
     shared = RunShared.for_connection(base, connection)
@@ -240,6 +243,7 @@ async def discover(
         profile=connection.profile,
         hdlc=base.hdlc,
         logical_devices=(LogicalDevice(logical_device, name),),
+        timeouts=base.timeouts,
         source=base.source,
     )
 

@@ -212,11 +212,13 @@ async def run_suite(
     *,
     registry: CaseRegistry = CASES,
     progress: Progress | None = None,
+    discovery: dict[str, object] | None = None,
 ) -> RunReport:
     """Run the selected test plans against the meter at ``connection``.
 
     Without ``iut`` the IUT is described from what the meter answers (the public
-    association: client 16 to logical device 1, its object list).
+    association: client 16 to logical device 1, its object list); ``discovery`` passes
+    options to :func:`~dlmskit.conformance.discovery.discover` (addresses, time-outs).
     """
     import dlmskit.conformance.plans  # noqa: F401  # fills CASES
     from dlmskit.conformance.discovery import discover
@@ -224,7 +226,7 @@ async def run_suite(
     conn = connection if isinstance(connection, Connection) else Connection.parse(connection)
     settings = settings or RunSettings()
     if iut is None:
-        iut = await discover(conn)
+        iut = await discover(conn, **(discovery or {}))  # type: ignore[arg-type]
     if iut.profile is not None and iut.profile is not conn.profile:
         raise IutError(
             "profile.kind",
