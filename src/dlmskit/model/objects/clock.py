@@ -54,6 +54,7 @@ class Clock(CosemObject):
         self.status_flags = ClockStatus(0)
         self.measuring_period = 900
         self.preset: PresetTime | None = None
+        self._dst_cache: dict[tuple[Any, ...], tuple[_dt.datetime, _dt.datetime] | None] = {}
         super().__init__(logical_name, **values)
 
     def _init_defaults(self) -> None:
@@ -85,7 +86,18 @@ class Clock(CosemObject):
         return now.astimezone(_UTC) + self._offset
 
     def _dst_window(self, year: int) -> tuple[_dt.datetime, _dt.datetime] | None:
-        """Begin and end of daylight saving in ``year``, both in local standard time."""
+        """Begin and end of daylight saving in ``year``, both in local standard time (kept
+        per year while the rules stay the same: every reading of the time needs it)."""
+        key = (year, self._values[5], self._values[6], self._values[7])
+        cache = self._dst_cache
+        if key in cache:
+            return cache[key]
+        if len(cache) > 8:
+            cache.clear()
+        window = cache[key] = self._compute_dst_window(year)
+        return window
+
+    def _compute_dst_window(self, year: int) -> tuple[_dt.datetime, _dt.datetime] | None:
         try:
             begin = DateTime.from_bytes(self._values[5])
             end = DateTime.from_bytes(self._values[6])
