@@ -175,7 +175,13 @@ class CaseContext:
     ) -> Session:
         """A session for an association, opened as declared unless ``establish`` is off."""
         spec = self.spec(association)
-        session = Session(await self.channel(spec), spec, self.shared.sessions, self.trace.redact)
+        session = Session(
+            await self.channel(spec),
+            spec,
+            self.shared.sessions,
+            self.trace.redact,
+            self.trace.deciphered,
+        )
         if establish:
             self.step(f"open association {spec.label}")
             await session.establish()

@@ -125,12 +125,15 @@ class Session:
         spec: AssociationSpec,
         state: SessionState | None = None,
         redact: Callable[[bytes], None] | None = None,
+        deciphered: Callable[[bytes, bytes], None] | None = None,
     ) -> None:
         self.channel = channel
         self.spec = spec
         self.state = state if state is not None else SessionState()
         #: told every secret the session puts on the line or receives (passwords, challenges)
         self.redact: Callable[[bytes], None] = redact or (lambda secret: None)
+        #: told every ciphered APDU with its plain form, for the trace
+        self.deciphered: Callable[[bytes, bytes], None] = deciphered or (lambda c, p: None)
         if spec.secret is not None:
             self.redact(spec.secret.reveal())
         self.aare: AARE | None = None
@@ -216,6 +219,7 @@ class Session:
             if request.dedicated_key is not None:
                 self.ciphering.set_dedicated_key(None)
             protected = self.ciphering.protect(request.encode(), dedicated=False)
+            self.deciphered(protected, request.encode())
             info = a.decode(protected)
             assert isinstance(info, CipheredApdu)
             fields["user_information"] = info
@@ -267,6 +271,7 @@ class Session:
                 raise Failed("the AARE carries a ciphered InitiateResponse in a plain context")
             try:
                 plain = self.ciphering.unprotect(info.encode()).plaintext
+                self.deciphered(info.encode(), plain)
                 info = a.decode(plain)  # type: ignore[assignment]
             except (DlmsError, SecurityError) as exc:
                 raise Failed(
@@ -371,7 +376,9 @@ class Session:
 
     def protect(self, plain: bytes) -> bytes:
         if self.spec.ciphered and self.ciphering is not None:
-            return self.ciphering.protect(plain)
+            protected = self.ciphering.protect(plain)
+            self.deciphered(protected, plain)
+            return protected
         return plain
 
     async def raw(self, data: bytes, *, note: str = "", timeout: float | None = None) -> Answer:
@@ -390,6 +397,7 @@ class Session:
             try:
                 self.ciphering.replay = self.state.replay(guard_key)
                 deciphered = self.ciphering.unprotect(reply)
+                self.deciphered(reply, deciphered.plaintext)
             except (DlmsError, SecurityError) as exc:
                 raise Failed(f"the meter's ciphered answer does not verify: {exc}") from None
             try:

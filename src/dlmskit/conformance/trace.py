@@ -23,7 +23,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from dlmskit import apdu as _apdu
-from dlmskit.apdu import AuthenticationValue
+from dlmskit.apdu import AuthenticationValue, InvokeIdAndPriority
 from dlmskit.apdu.ber import BerBitString, Oid
 from dlmskit.axdr import to_json
 from dlmskit.cosem import Obis
@@ -192,6 +192,28 @@ class Trace:
         self._decoders: dict[int, tuple[_Decoder, _Decoder]] = {}
         self._channels = 0
         self._secrets: set[bytes] = set()
+        self._plain: dict[bytes, bytes] = {}
+
+    def deciphered(self, ciphered: bytes, plain: bytes) -> None:
+        """Show the plain APDU beside a ciphered one wherever that crossed or crosses the
+        line (the suite knows the keys; the meter's answers are deciphered after they
+        arrived)."""
+        if len(ciphered) < 8 or ciphered in self._plain:
+            return
+        self._plain[ciphered] = plain
+        line = f"  deciphered: {describe_apdu(plain)}"
+        for index, record in enumerate(self.records):
+            if ciphered in record.data and line not in record.decoded:
+                decoded = self._mask(record.data, (*record.decoded, line))[1]
+                self.records[index] = dataclasses.replace(record, decoded=decoded)
+
+    def _with_plain(self, data: bytes, decoded: tuple[str, ...]) -> tuple[str, ...]:
+        extra = tuple(
+            f"  deciphered: {describe_apdu(plain)}"
+            for ciphered, plain in self._plain.items()
+            if ciphered in data
+        )
+        return decoded + extra
 
     def redact(self, secret: bytes) -> None:
         """Mask these bytes (a password, a challenge, an HLS response) wherever they crossed
@@ -238,7 +260,7 @@ class Trace:
     def record(self, channel: int, direction: Direction, data: bytes, note: str = "") -> None:
         out_decoder, in_decoder = self._decoders[channel]
         decoder = out_decoder if direction is Direction.OUT else in_decoder
-        decoded = tuple(decoder.decode(bytes(data)))
+        decoded = self._with_plain(bytes(data), tuple(decoder.decode(bytes(data))))
         shown, decoded, masked = self._mask(bytes(data), decoded)
         if masked:
             note = f"{note} (secret octets shown as 2A)".strip()
@@ -300,6 +322,8 @@ def _render(value: object, depth: int) -> str:
         return value.name or str(value.value)
     if isinstance(value, Obis):
         return str(value)
+    if isinstance(value, InvokeIdAndPriority):
+        return f"{value.invoke_id}/{value.priority.name.lower()}/{value.service_class.name.lower()}"
     if isinstance(value, Oid):
         return ".".join(str(arc) for arc in value)
     if isinstance(value, BerBitString):

@@ -51,6 +51,9 @@ BB = "DLMS UA 1000-1 (Blue Book) interface classes; CTT COSEM object tests"
 #: classes whose attributes are not written back: the associations themselves and the
 #: security setup (keys, policy) -- a write there changes who may talk to the meter
 NO_WRITE_BACK = frozenset({12, 15, 64})
+#: attributes not written back: a profile's capture_objects and capture_period (writing them
+#: clears its buffer, Blue Book 4.3.6)
+NO_WRITE_BACK_ATTRIBUTES = frozenset({(7, 3), (7, 4)})
 #: what a meter may answer for a readable attribute it cannot give now (not a failure)
 TRANSIENT = frozenset(
     {
@@ -313,68 +316,6 @@ async def t_cosem_access_n1(ctx: CaseContext) -> None:
                 )
 
 
-@case(
-    "T_COSEM_WRITE_P1",
-    plan=OB,
-    group="COSEM_ATTRIBUTES",
-    purpose="Every static attribute this association may read and write, written back with "
-    "the value read, is accepted and reads back the same.",
-    per_association=True,
-    association_filter=_object_list_usable,
-    references=[BB, "CTT write-back"],
-    timeout=300.0,
-)
-async def t_cosem_write_p1(ctx: CaseContext) -> None:
-    if not ctx.iut.objects.write_back:
-        raise ctx.inapplicable("the IUT description turns write-back off")
-    session = await ctx.session()
-    if not session.negotiated_conformance & Conformance.SET:
-        raise ctx.inapplicable("the association does not negotiate SET")
-    seen = await _seen(ctx, session)
-    authenticated = _authenticated(session.spec)
-    version = seen.association_version
-    written = 0
-    for entry in seen.entries:
-        definition = _definition(entry)
-        if definition is None or entry.class_id in NO_WRITE_BACK:
-            continue
-        for attribute, mode in sorted(entry.rights.attributes.items()):
-            if attribute > definition.attribute_count or definition.attribute(attribute).dynamic:
-                continue
-            if not (
-                attribute_readable(mode, version, authenticated=authenticated)
-                and attribute_writable(mode, version, authenticated=authenticated)
-            ):
-                continue
-            subject = _label(entry, attribute)
-            value = await _read(ctx, session, seen, entry, attribute)
-            if isinstance(value, DataAccessResult) or not definition.attribute(
-                attribute
-            ).schema.accepts(value):
-                ctx.step(f"{subject}: not written back (the value read is not valid)")
-                continue
-            try:
-                result = await session.set(entry.class_id, entry.logical_name, attribute, value)
-            except Inconclusive as exc:
-                ctx.step(f"{subject}: not written back ({exc.reason})")
-                continue
-            written += 1
-            if result != DataAccessResult.SUCCESS:
-                ctx.observe(
-                    Verdict.FAILED, "writing the value read back is accepted", result.name, subject
-                )
-                continue
-            again = await session.get(entry.class_id, entry.logical_name, attribute)
-            ctx.observe(
-                Verdict.PASSED if again == value else Verdict.FAILED,
-                "written back and read again unchanged",
-                "" if again == value else f"read {again!r}",
-                subject,
-            )
-    if not written:
-        raise ctx.inapplicable("no static attribute is readable and writable here")
-
-
 async def _profile_rows(
     session: Session, entry: ObjectEntry, selection: SelectiveAccessDescriptor, what: str
 ) -> list[Data] | DataAccessResult:
@@ -506,6 +447,70 @@ def _shape(rows: object) -> str:
         widths = {len(r) if isinstance(r, tuple) else -1 for r in rows}
         return f"{len(rows)} rows of {sorted(widths)} values"
     return repr(rows)[:80]
+
+
+@case(
+    "T_COSEM_WRITE_P1",
+    plan=OB,
+    group="COSEM_ATTRIBUTES",
+    purpose="Every static attribute this association may read and write, written back with "
+    "the value read, is accepted and reads back the same.",
+    per_association=True,
+    association_filter=_object_list_usable,
+    references=[BB, "CTT write-back"],
+    timeout=300.0,
+)
+async def t_cosem_write_p1(ctx: CaseContext) -> None:
+    if not ctx.iut.objects.write_back:
+        raise ctx.inapplicable("the IUT description turns write-back off")
+    session = await ctx.session()
+    if not session.negotiated_conformance & Conformance.SET:
+        raise ctx.inapplicable("the association does not negotiate SET")
+    seen = await _seen(ctx, session)
+    authenticated = _authenticated(session.spec)
+    version = seen.association_version
+    written = 0
+    for entry in seen.entries:
+        definition = _definition(entry)
+        if definition is None or entry.class_id in NO_WRITE_BACK:
+            continue
+        for attribute, mode in sorted(entry.rights.attributes.items()):
+            if attribute > definition.attribute_count or definition.attribute(attribute).dynamic:
+                continue
+            if (entry.class_id, attribute) in NO_WRITE_BACK_ATTRIBUTES:
+                continue
+            if not (
+                attribute_readable(mode, version, authenticated=authenticated)
+                and attribute_writable(mode, version, authenticated=authenticated)
+            ):
+                continue
+            subject = _label(entry, attribute)
+            value = await _read(ctx, session, seen, entry, attribute)
+            if isinstance(value, DataAccessResult) or not definition.attribute(
+                attribute
+            ).schema.accepts(value):
+                ctx.step(f"{subject}: not written back (the value read is not valid)")
+                continue
+            try:
+                result = await session.set(entry.class_id, entry.logical_name, attribute, value)
+            except Inconclusive as exc:
+                ctx.step(f"{subject}: not written back ({exc.reason})")
+                continue
+            written += 1
+            if result != DataAccessResult.SUCCESS:
+                ctx.observe(
+                    Verdict.FAILED, "writing the value read back is accepted", result.name, subject
+                )
+                continue
+            again = await session.get(entry.class_id, entry.logical_name, attribute)
+            ctx.observe(
+                Verdict.PASSED if again == value else Verdict.FAILED,
+                "written back and read again unchanged",
+                "" if again == value else f"read {again!r}",
+                subject,
+            )
+    if not written:
+        raise ctx.inapplicable("no static attribute is readable and writable here")
 
 
 @case(

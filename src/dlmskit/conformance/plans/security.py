@@ -450,6 +450,12 @@ async def t_sec_key_p1(ctx: CaseContext) -> None:
     if not isinstance(reference, bytes) or len(reference) != 6:
         raise Inconclusive(f"the association names no security setup object ({reference!r})")
     setup = Obis(*reference)
+    name = await session.get(64, setup, 1, note="GET the security setup's logical name")
+    ctx.check(
+        name == reference,
+        f"security_setup_reference names an existing security setup object ({setup})",
+        repr(name),
+    )
     key = spec.security.encryption_key
     good = [(Enum(0), wrap_key(spec.security.kek, key))]
     other_kek = Key(secrets.token_bytes(len(spec.security.kek)))
