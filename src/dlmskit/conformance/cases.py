@@ -30,7 +30,7 @@ from dlmskit.errors import LocalProtocolError
 if TYPE_CHECKING:
     from dlmskit.conformance.context import CaseContext
     from dlmskit.conformance.iut import Iut
-    from dlmskit.conformance.trace import TrafficRecord
+    from dlmskit.conformance.trace import Trace, TrafficRecord
 
 __all__ = [
     "CASES",
@@ -172,9 +172,14 @@ class CaseResult:
     instance: str = ""  # e.g. the association the case ran in
     checks: list[Check] = field(default_factory=list)
     steps: list[str] = field(default_factory=list)
-    traffic: list[TrafficRecord] = field(default_factory=list)
+    trace: Trace | None = field(default=None, repr=False)
     started: float = 0.0  # seconds since the run started
     duration: float = 0.0
+
+    @property
+    def traffic(self) -> list[TrafficRecord]:
+        """The line traffic, decoded (on first use)."""
+        return [] if self.trace is None else self.trace.records
 
     @property
     def label(self) -> str:

@@ -151,7 +151,7 @@ async def _run_one(
         "" if association is None else association.name,
         ctx.checks,
         ctx.steps,
-        ctx.trace.records,
+        ctx.trace,
         started - origin,
         shared.clock() - started,
     )

@@ -181,56 +181,50 @@ class _Decoder:
         return lines
 
 
+@dataclass(frozen=True, slots=True)
+class _Crossing:
+    """What crossed the line, as it crossed (decoded only when the traffic is asked for)."""
+
+    time: float
+    channel: int
+    direction: Direction
+    data: bytes = dataclasses.field(repr=False)
+    note: str = ""
+
+
 class Trace:
-    """The traffic of one test case; ``clock`` gives the time (seconds, monotonic)."""
+    """The traffic of one test case; ``clock`` gives the time (seconds, monotonic).
+
+    Recording only keeps the bytes; :attr:`records` decodes them the first time it is read
+    (a run that writes no report never spends the time), with every secret the trace was
+    told of masked and every ciphered APDU shown deciphered.
+    """
 
     def __init__(self, clock: Callable[[], float], framing: str = "hdlc") -> None:
         self.clock = clock
         self.start = clock()
-        self.records: list[TrafficRecord] = []
         self._framing = _Framing(framing)
-        self._decoders: dict[int, tuple[_Decoder, _Decoder]] = {}
-        self._channels = 0
+        self._channels: dict[int, _Framing] = {}
+        self._crossings: list[_Crossing] = []
         self._secrets: set[bytes] = set()
         self._plain: dict[bytes, bytes] = {}
+        self._records: list[TrafficRecord] | None = None
 
     def deciphered(self, ciphered: bytes, plain: bytes) -> None:
-        """Show the plain APDU beside a ciphered one wherever that crossed or crosses the
-        line (the suite knows the keys; the meter's answers are deciphered after they
-        arrived)."""
-        if len(ciphered) < 8 or ciphered in self._plain:
-            return
-        self._plain[ciphered] = plain
-        line = f"  deciphered: {describe_apdu(plain)}"
-        for index, record in enumerate(self.records):
-            if ciphered in record.data and line not in record.decoded:
-                decoded = self._mask(record.data, (*record.decoded, line))[1]
-                self.records[index] = dataclasses.replace(record, decoded=decoded)
-
-    def _with_plain(self, data: bytes, decoded: tuple[str, ...]) -> tuple[str, ...]:
-        extra = tuple(
-            f"  deciphered: {describe_apdu(plain)}"
-            for ciphered, plain in self._plain.items()
-            if ciphered in data
-        )
-        return decoded + extra
+        """Show the plain APDU beside a ciphered one wherever that crosses the line (the
+        suite knows the keys; the meter's answers are deciphered after they arrived)."""
+        if len(ciphered) >= 8 and ciphered not in self._plain:
+            self._plain[bytes(ciphered)] = bytes(plain)
+            self._records = None
 
     def redact(self, secret: bytes) -> None:
-        """Mask these bytes (a password, a challenge, an HLS response) wherever they crossed
-        or will cross the line: in the hex as ``2A`` octets, in the decoded view as
-        ``<redacted>``. Secrets shorter than 4 octets are not masked in the hex (they would
-        match too much else); the decoded view never shows authentication values anyway."""
-        if not secret or bytes(secret) in self._secrets:
-            return
-        self._secrets.add(bytes(secret))
-        # what already crossed the line (the meter's challenge arrives before it is known)
-        for index, record in enumerate(self.records):
-            data, decoded, masked = self._mask(record.data, record.decoded)
-            if masked:
-                note = f"{record.note} (secret octets shown as 2A)".strip()
-                self.records[index] = dataclasses.replace(
-                    record, data=data, decoded=decoded, note=note
-                )
+        """Mask these bytes (a password, a challenge, an HLS response) wherever they cross
+        the line, before or after this call: in the hex as ``2A`` octets, in the decoded
+        view as ``<redacted>``. Secrets shorter than 4 octets are not masked in the hex (they
+        would match too much else); the decoded view never shows authentication values."""
+        if secret and bytes(secret) not in self._secrets:
+            self._secrets.add(bytes(secret))
+            self._records = None
 
     def _mask(self, data: bytes, decoded: tuple[str, ...]) -> tuple[bytes, tuple[str, ...], bool]:
         masked = False
@@ -249,28 +243,51 @@ class Trace:
 
     def channel(self, framing: str | None = None) -> int:
         """A new connection within the test (its own stream state); returns its number."""
-        self._channels += 1
-        kind = self._framing if framing is None else _Framing(framing)
-        self._decoders[self._channels] = (
-            _Decoder(kind, stream=False),
-            _Decoder(kind, stream=True),
-        )
-        return self._channels
+        number = len(self._channels) + 1
+        self._channels[number] = self._framing if framing is None else _Framing(framing)
+        return number
 
     def record(self, channel: int, direction: Direction, data: bytes, note: str = "") -> None:
-        out_decoder, in_decoder = self._decoders[channel]
-        decoder = out_decoder if direction is Direction.OUT else in_decoder
-        decoded = self._with_plain(bytes(data), tuple(decoder.decode(bytes(data))))
-        shown, decoded, masked = self._mask(bytes(data), decoded)
-        if masked:
-            note = f"{note} (secret octets shown as 2A)".strip()
-        self.records.append(
-            TrafficRecord(self.clock() - self.start, direction, shown, decoded, note)
+        self._crossings.append(
+            _Crossing(self.clock() - self.start, channel, direction, bytes(data), note)
         )
+        self._records = None
 
     def note(self, text: str) -> None:
         """A line in the traffic without bytes (a connection opened or closed, a pause)."""
-        self.records.append(TrafficRecord(self.clock() - self.start, Direction.OUT, b"", (), text))
+        self.record(0, Direction.OUT, b"", text)
+
+    @property
+    def records(self) -> list[TrafficRecord]:
+        """Every crossing decoded, in order (computed on first use after a change)."""
+        if self._records is None:
+            self._records = self._decode()
+        return self._records
+
+    def _decode(self) -> list[TrafficRecord]:
+        decoders = {
+            number: (_Decoder(kind, stream=False), _Decoder(kind, stream=True))
+            for number, kind in self._channels.items()
+        }
+        out = []
+        for crossing in self._crossings:
+            if not crossing.data:
+                out.append(TrafficRecord(crossing.time, crossing.direction, b"", (), crossing.note))
+                continue
+            out_decoder, in_decoder = decoders[crossing.channel]
+            decoder = out_decoder if crossing.direction is Direction.OUT else in_decoder
+            decoded = tuple(decoder.decode(crossing.data))
+            decoded += tuple(
+                f"  deciphered: {describe_apdu(plain)}"
+                for ciphered, plain in self._plain.items()
+                if ciphered in crossing.data
+            )
+            shown, decoded, masked = self._mask(crossing.data, decoded)
+            note = crossing.note
+            if masked:
+                note = f"{note} (secret octets shown as 2A)".strip()
+            out.append(TrafficRecord(crossing.time, crossing.direction, shown, decoded, note))
+        return out
 
 
 class RecordingTransport(Transport):

@@ -51,8 +51,8 @@ BB = "DLMS UA 1000-1 (Blue Book) interface classes; CTT COSEM object tests"
 #: classes whose attributes are not written back: the associations themselves and the
 #: security setup (keys, policy) -- a write there changes who may talk to the meter
 NO_WRITE_BACK = frozenset({12, 15, 64})
-#: attributes not written back: a profile's capture_objects and capture_period (writing them
-#: clears its buffer, Blue Book 4.3.6)
+#: attributes never written, not even to see a write refused: a profile's capture_objects and
+#: capture_period (a meter that wrongly took the write would clear its buffer, Blue Book)
 NO_WRITE_BACK_ATTRIBUTES = frozenset({(7, 3), (7, 4)})
 #: what a meter may answer for a readable attribute it cannot give now (not a failure)
 TRANSIENT = frozenset(
@@ -300,7 +300,11 @@ async def t_cosem_access_n1(ctx: CaseContext) -> None:
                     value.name if isinstance(value, DataAccessResult) else "served",
                     subject,
                 )
-            elif not writable and has_set:
+            elif (
+                not writable
+                and has_set
+                and (entry.class_id, attribute) not in NO_WRITE_BACK_ATTRIBUTES
+            ):
                 value = await _read(ctx, session, seen, entry, attribute)
                 if isinstance(value, DataAccessResult):
                     continue

@@ -1,0 +1,106 @@
+"""The reference meter simulator against the whole suite: it passes every applicable test
+case over the wrapper and over HDLC (no special case for it anywhere in the suite: it is
+described by an ordinary IUT file, examples/conformance/reference-meter-iut.yaml); and with
+each of its defects switched on, the test cases that target that defect report FAILED while
+every other case keeps the verdict the correct meter gets."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from conformance._reference import reference_iut, reference_meter
+from dlmskit.conformance import RunReport, RunSettings, Verdict, run_suite
+from dlmskit.server import MeterQuirks
+
+pytestmark = [pytest.mark.timeout(180)]
+
+#: Each defect of the simulator and the test cases that target it (the suite reports them
+#: FAILED). Left out: the defects that break every exchange (a wrong invoke-id, a corrupted
+#: f(CtoS), responses left unprotected, wPorts not swapped): they fail every case that talks
+#: to the meter at all, which proves nothing about any one case.
+TARGETS: dict[str, set[str]] = {
+    "wrong_aare_diagnostic": {"T_APPL_OPEN_5", "T_SEC_LLS_N1"},
+    "dlms_version_not_checked": {"T_APPL_OPEN_12"},
+    "pdu_size_not_checked": {"T_APPL_OPEN_14"},
+    "lls_any_password": {"T_SEC_LLS_N1"},
+    "hls_reply_not_verified": {"T_SEC_HLS_N1"},
+    "fixed_challenge": {"T_SEC_HLS_P2"},
+    "conformance_not_negotiated": {"T_APPL_OPEN_1", "T_APPL_DATA_LN_N4"},
+    "access_rights_ignored": {"T_COSEM_ACCESS_N1", "T_SEC_ACCESS_N1", "T_COSEM_METHOD_P1"},
+    "conformance_not_enforced": {"T_APPL_DATA_LN_N4"},
+    "policy_not_enforced": {"T_SEC_POLICY_N1"},
+    "replayed_counter_accepted": {"T_SEC_CIPH_N1"},
+    "wrong_attribute_type": {"T_COSEM_ATTR_READ_P1"},
+    "selective_access_ignored": {"T_COSEM_SELECTIVE_P1"},
+    "pdu_size_exceeded": {"T_APPL_DATA_LN_P1"},
+    "block_numbers_from_zero": {"T_APPL_DATA_LN_P1"},
+    "exception_for_missing_object": {"T_APPL_DATA_LN_N2", "T_SEC_ACCESS_N1"},
+    "release_ignored": {"T_APPL_REL_P1", "T_APPL_OPEN_1"},
+}
+
+
+def _verdicts(report: RunReport) -> dict[str, Verdict]:
+    """The verdict of each test case id (the worst of its association instances)."""
+    out: dict[str, Verdict] = {}
+    for result in report.results:
+        known = out.get(result.case_id)
+        if known is None or result.verdict.severity > known.severity:
+            out[result.case_id] = result.verdict
+    return out
+
+
+async def _run(scheme: str, quirks: tuple[str, ...] = (), *, small: bool = False) -> RunReport:
+    async with reference_meter(quirks, small=small) as ports:
+        return await run_suite(
+            f"{scheme}://127.0.0.1:{ports[scheme]}", reference_iut(), RunSettings()
+        )
+
+
+@pytest.mark.asyncio
+@pytest.mark.parametrize("scheme", ["tcp", "hdlc+tcp"])
+async def test_the_reference_meter_passes_every_applicable_case(scheme: str) -> None:
+    report = await _run(scheme)
+    wrong = [
+        (r.label, r.verdict.value, r.reason)
+        for r in report.results
+        if r.verdict not in (Verdict.PASSED, Verdict.INAPPLICABLE)
+    ]
+    assert not wrong
+    assert report.exit_code == 0
+    passed = {r.case_id for r in report.results if r.verdict is Verdict.PASSED}
+    plan_prefix = "T_HDLC_" if scheme == "hdlc+tcp" else "T_WRAPPER_"
+    assert any(c.startswith(plan_prefix) for c in passed)
+    for prefix in ("T_APPL_", "T_COSEM_", "T_SEC_"):
+        assert sum(c.startswith(prefix) for c in passed) >= 5, prefix
+    # what stays inapplicable says why, and is so because of the description
+    for result in report.results:
+        if result.verdict is Verdict.INAPPLICABLE:
+            assert result.reason
+
+
+def test_every_defect_in_the_table_is_one_of_the_simulators() -> None:
+    assert set(TARGETS) <= set(MeterQuirks.names())
+    assert len(TARGETS) >= 15
+
+
+@pytest.mark.asyncio
+async def test_each_defect_fails_exactly_its_target_cases() -> None:
+    """All defects at once, one cut-down meter each, run concurrently (wall time of one run)."""
+    baseline, *faulty = await asyncio.gather(
+        _run("tcp", small=True),
+        *(_run("tcp", (name,), small=True) for name in TARGETS),
+    )
+    reference = _verdicts(baseline)
+    assert (
+        Verdict.FAILED not in reference.values() and Verdict.INCONCLUSIVE not in reference.values()
+    )
+    problems = []
+    for (name, targets), report in zip(TARGETS.items(), faulty, strict=True):
+        verdicts = _verdicts(report)
+        for case_id, verdict in verdicts.items():
+            expected = Verdict.FAILED if case_id in targets else reference[case_id]
+            if verdict is not expected:
+                problems.append(f"{name}: {case_id} is {verdict.value}, expected {expected.value}")
+    assert not problems, "\n".join(problems)
