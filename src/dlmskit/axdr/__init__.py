@@ -22,6 +22,8 @@ from dlmskit.axdr.typedjson import desc_from_json, desc_to_json, from_json, to_j
 from dlmskit.axdr.types import (
     CLASS_OF,
     DONT_CARE,
+    INTEGER_TAGS,
+    INTEGER_TYPES,
     Array,
     ArrayDesc,
     Bcd,
@@ -56,6 +58,8 @@ __all__ = [
     "CLASS_OF",
     "DEFAULT_MAX_DEPTH",
     "DONT_CARE",
+    "INTEGER_TAGS",
+    "INTEGER_TYPES",
     "Array",
     "ArrayDesc",
     "Bcd",

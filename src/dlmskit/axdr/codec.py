@@ -29,6 +29,7 @@ from typing import Any, Final
 from dlmskit.axdr.types import (
     CLASS_OF,
     DONT_CARE,
+    INTEGER_TYPES,
     ArrayDesc,
     Bcd,
     BitString,
@@ -148,18 +149,7 @@ def _fixed_decoder(cls: type[_IntData]) -> _Decoder:
     return dec
 
 
-for _cls in (
-    DoubleLong,
-    DoubleLongUnsigned,
-    Integer,
-    Long,
-    Unsigned,
-    LongUnsigned,
-    Long64,
-    Long64Unsigned,
-    Enum,
-    Bcd,
-):
+for _cls in INTEGER_TYPES:
     _TABLE[_cls.TAG] = _fixed_decoder(_cls)
 
 
@@ -942,18 +932,7 @@ def _encode_untagged(desc: TypeDesc, value: Any, out: bytearray, depth: int) -> 
             raise EncodeError(exc.reason, path=f"[{index}]{exc.path}") from None
 
 
-for _cls in (
-    DoubleLong,
-    DoubleLongUnsigned,
-    Integer,
-    Long,
-    Unsigned,
-    LongUnsigned,
-    Long64,
-    Long64Unsigned,
-    Enum,
-    Bcd,
-):
+for _cls in INTEGER_TYPES:
     _ENCODERS[_cls] = _enc_int
 _ENCODERS[type(None)] = _enc_null
 _ENCODERS[DontCare] = _enc_dont_care

@@ -39,6 +39,7 @@ from typing import Any, Final
 from dlmskit.axdr.types import (
     CLASS_OF,
     DONT_CARE,
+    INTEGER_TAGS,
     ArrayDesc,
     Bcd,
     BitString,
@@ -339,15 +340,5 @@ _PARSERS: Final[dict[DataType, _Parser]] = {
     DataType.TIME: _date_parser(Time),
     DataType.DONT_CARE: _parse_dont_care,
 }
-for _kind in (
-    DataType.DOUBLE_LONG,
-    DataType.DOUBLE_LONG_UNSIGNED,
-    DataType.INTEGER,
-    DataType.LONG,
-    DataType.UNSIGNED,
-    DataType.LONG_UNSIGNED,
-    DataType.LONG64,
-    DataType.LONG64_UNSIGNED,
-    DataType.ENUM,
-):
+for _kind in INTEGER_TAGS - {DataType.BCD}:  # bcd has its own form
     _PARSERS[_kind] = _int_parser(_kind)

@@ -59,6 +59,8 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DONT_CARE",
+    "INTEGER_TAGS",
+    "INTEGER_TYPES",
     "Array",
     "ArrayDesc",
     "Bcd",
@@ -493,25 +495,32 @@ _TYPE_BY_CLASS: Final[dict[type, DataType]] = {
     Date: DataType.DATE,
     Time: DataType.TIME,
 }
-for _cls in (
-    BitString,
+#: The integer types (each an int subclass with ``MIN``, ``MAX`` and a ``STRUCT`` codec).
+INTEGER_TYPES: Final[tuple[type[_IntData], ...]] = (
     DoubleLong,
     DoubleLongUnsigned,
-    VisibleString,
-    Utf8String,
-    Bcd,
     Integer,
     Long,
     Unsigned,
     LongUnsigned,
-    CompactArray,
     Long64,
     Long64Unsigned,
     Enum,
+    Bcd,
+)
+#: Their tags.
+INTEGER_TAGS: Final = frozenset(cls.TAG for cls in INTEGER_TYPES)
+
+_OTHER_CLASSES: tuple[Any, ...] = (
+    BitString,
+    VisibleString,
+    Utf8String,
+    CompactArray,
     Float32,
     Float64,
     DontCare,
-):
+)
+for _cls in (*INTEGER_TYPES, *_OTHER_CLASSES):
     _TYPE_BY_CLASS[_cls] = _cls.TAG
 
 #: The Python class of each tag, for building values of a known type.

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 from dlmskit.errors import DlmsError
 
@@ -39,6 +39,8 @@ DAY_SECOND_LAST = 0xFD
 #: day-of-month value: last day of the month
 DAY_LAST = 0xFE
 
+_T = TypeVar("_T")
+
 _NOT_SPECIFIED = 0xFF
 _YEAR_NOT_SPECIFIED = 0xFFFF
 _DEVIATION_NOT_SPECIFIED = -0x8000  # 0x8000 read as a signed 16-bit integer
@@ -62,6 +64,22 @@ class ClockStatus(enum.IntFlag, boundary=enum.KEEP):
 _STATUS = tuple(ClockStatus(i) for i in range(0xFF))
 
 _DOW_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+_SETTERS: dict[type, list[Any]] = {}
+
+
+def _unchecked(cls: type[_T], names: tuple[str, ...], values: tuple[Any, ...]) -> _T:
+    """Build a value from fields known to be in range (they came from octets), skipping the
+    checks of ``__post_init__``: decoding profiles makes many of these. The slot
+    descriptors' setters are looked up once per class."""
+    setters = _SETTERS.get(cls)
+    if setters is None:
+        setters = _SETTERS[cls] = [getattr(cls, name).__set__ for name in names]
+    obj = object.__new__(cls)
+    for setter, value in zip(setters, values, strict=True):
+        setter(obj, value)
+    return obj
 
 
 def _check_byte(name: str, value: int | None, *, maximum: int = 0xFE) -> None:
@@ -183,11 +201,15 @@ class Date:
     def from_bytes(cls, data: bytes) -> Date:
         if len(data) != 5:
             raise DateTimeError(f"a COSEM date is 5 octets, not {len(data)}")
-        return cls(
-            _opt((data[0] << 8) | data[1], _YEAR_NOT_SPECIFIED),
-            _opt(data[2]),
-            _opt(data[3]),
-            _opt(data[4]),
+        return _unchecked(
+            cls,
+            cls._FIELDS,
+            (
+                _opt((data[0] << 8) | data[1], _YEAR_NOT_SPECIFIED),
+                _opt(data[2]),
+                _opt(data[3]),
+                _opt(data[4]),
+            ),
         )
 
     def to_bytes(self) -> bytes:
@@ -256,7 +278,9 @@ class Time:
     def from_bytes(cls, data: bytes) -> Time:
         if len(data) != 4:
             raise DateTimeError(f"a COSEM time is 4 octets, not {len(data)}")
-        return cls(_opt(data[0]), _opt(data[1]), _opt(data[2]), _opt(data[3]))
+        return _unchecked(
+            cls, cls._FIELDS, (_opt(data[0]), _opt(data[1]), _opt(data[2]), _opt(data[3]))
+        )
 
     def to_bytes(self) -> bytes:
         return bytes((_raw(self.hour), _raw(self.minute), _raw(self.second), _raw(self.hundredths)))
@@ -357,17 +381,23 @@ class DateTime:
         if deviation >= 0x8000:
             deviation -= 0x10000
         status = data[11]
-        return cls(
-            _opt((data[0] << 8) | data[1], _YEAR_NOT_SPECIFIED),
-            _opt(data[2]),
-            _opt(data[3]),
-            _opt(data[4]),
-            _opt(data[5]),
-            _opt(data[6]),
-            _opt(data[7]),
-            _opt(data[8]),
-            _opt(deviation, _DEVIATION_NOT_SPECIFIED),
-            None if status == 0xFF else _STATUS[status],
+        year = (data[0] << 8) | data[1]
+        m, d, w, h, mi, se, hu = data[2:9]
+        return _unchecked(
+            cls,
+            cls._FIELDS,
+            (
+                None if year == 0xFFFF else year,
+                None if m == 0xFF else m,
+                None if d == 0xFF else d,
+                None if w == 0xFF else w,
+                None if h == 0xFF else h,
+                None if mi == 0xFF else mi,
+                None if se == 0xFF else se,
+                None if hu == 0xFF else hu,
+                None if deviation == _DEVIATION_NOT_SPECIFIED else deviation,
+                None if status == 0xFF else _STATUS[status],
+            ),
         )
 
     def to_bytes(self) -> bytes:

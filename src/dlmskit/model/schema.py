@@ -32,6 +32,7 @@ from typing import Any, ClassVar, Final
 
 from dlmskit.axdr import (
     CLASS_OF,
+    INTEGER_TAGS,
     CompactArray,
     DataType,
     EncodeError,
@@ -182,20 +183,6 @@ _SIMPLE_TAGS: Final = frozenset(DataType) - {
     DataType.COMPACT_ARRAY,
     DataType.DONT_CARE,
 }
-_INT_TAGS: Final = frozenset(
-    {
-        DataType.DOUBLE_LONG,
-        DataType.DOUBLE_LONG_UNSIGNED,
-        DataType.INTEGER,
-        DataType.LONG,
-        DataType.UNSIGNED,
-        DataType.LONG_UNSIGNED,
-        DataType.LONG64,
-        DataType.LONG64_UNSIGNED,
-        DataType.BCD,
-        DataType.ENUM,
-    }
-)
 _FLOAT_TAGS: Final = frozenset({DataType.FLOAT32, DataType.FLOAT64})
 
 
@@ -268,7 +255,7 @@ class Simple(Schema):
 
 
 def _plain(value: Any, tag: DataType) -> Any:
-    if tag in _INT_TAGS:
+    if tag in INTEGER_TAGS:
         return int(value)
     if tag in _FLOAT_TAGS:
         return float(value)
@@ -285,7 +272,7 @@ def _wrap(tag: DataType, value: Any, path: str) -> Any:
     elif tag is DataType.BOOLEAN:
         if isinstance(value, bool):
             return value
-    elif tag in _INT_TAGS:
+    elif tag in INTEGER_TAGS:
         if isinstance(value, int) and not isinstance(value, bool):
             try:
                 return CLASS_OF[tag](value)

@@ -1,0 +1,5 @@
+"""``python -m dlmskit.cli``: the same as the ``dlms`` script."""
+
+from dlmskit.cli import main
+
+main()
