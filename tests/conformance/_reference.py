@@ -8,18 +8,16 @@ import dataclasses
 import datetime as dt
 from collections.abc import AsyncIterator, Iterable
 from importlib import resources
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from dlmskit.conformance import Iut, Timeouts, load_iut
+from dlmskit.conformance import Iut, Timeouts
+from dlmskit.conformance import reference_iut as packaged_reference_iut
 from dlmskit.link.hdlc import StationSettings
 from dlmskit.server import MeterQuirks, MeterServer, SingleMeter
 from dlmskit.simulator.model import REFERENCE_MODEL, build_meter, parse_model
 
-REPO = Path(__file__).resolve().parents[2]
-IUT_FILE = REPO / "examples" / "conformance" / "reference-meter-iut.yaml"
 FAST = Timeouts(response=1.0, silence=0.2, max_wait=5.0)
 INACTIVITY = 1.0
 
@@ -62,7 +60,7 @@ def reference_data(*, small: bool = False) -> dict[str, Any]:
 
 
 def reference_iut() -> Iut:
-    iut = load_iut(IUT_FILE)
+    iut = packaged_reference_iut()
     return dataclasses.replace(
         iut, timeouts=FAST, hdlc=dataclasses.replace(iut.hdlc, inactivity_timeout=INACTIVITY)
     )

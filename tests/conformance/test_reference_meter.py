@@ -1,6 +1,6 @@
 """The reference meter simulator against the whole suite: it passes every applicable test
 case over the wrapper and over HDLC (no special case for it anywhere in the suite: it is
-described by an ordinary IUT file, examples/conformance/reference-meter-iut.yaml); and with
+described by an ordinary IUT file, dlmskit/conformance/reference-iut.yaml); and with
 each of its defects switched on, the test cases that target that defect report FAILED while
 every other case keeps the verdict the correct meter gets."""
 

@@ -34,8 +34,15 @@ from dlmskit.conformance.iut import (
     Timeouts,
     load_iut,
     parse_iut,
+    reference_iut,
 )
-from dlmskit.conformance.runner import RunReport, RunSettings, run_cases, run_suite
+from dlmskit.conformance.runner import (
+    RunReport,
+    RunSettings,
+    run_cases,
+    run_head_end,
+    run_suite,
+)
 
 __all__ = [
     "CASES",
@@ -56,6 +63,8 @@ __all__ = [
     "Verdict",
     "load_iut",
     "parse_iut",
+    "reference_iut",
     "run_cases",
+    "run_head_end",
     "run_suite",
 ]

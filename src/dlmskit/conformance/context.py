@@ -17,6 +17,7 @@ from dlmskit.io.base import Transport
 from dlmskit.link.hdlc.frame import HdlcAddress
 
 if TYPE_CHECKING:
+    from dlmskit.conformance.headend import Capture
     from dlmskit.conformance.plans.objects import ObjectsSeen
 
 __all__ = ["CaseContext", "RunShared"]
@@ -35,6 +36,8 @@ class RunShared:
     sessions: SessionState = field(default_factory=SessionState)
     #: per association name: its object list and the values read (the object plan's cache)
     objects: dict[str, ObjectsSeen] = field(default_factory=dict)
+    #: head-end mode: what the head-end sent to the reference meter and got back
+    capture: Capture | None = None
     clock: Callable[[], float] = field(default_factory=lambda: asyncio.get_running_loop().time)
 
     @classmethod
@@ -55,7 +58,12 @@ class CaseContext:
         self.association = association
         self.timeouts = shared.iut.timeouts
         self.clock = shared.clock
-        self.trace = Trace(self.clock, shared.profile.value)
+        # a head-end case judges the captured traffic: that is the traffic it shows
+        self.trace = (
+            shared.capture.trace
+            if shared.capture is not None
+            else Trace(self.clock, shared.profile.value)
+        )
         self.checks: list[Check] = []
         self.steps: list[str] = []
         self._closers: list[Callable[[], Awaitable[None]]] = []

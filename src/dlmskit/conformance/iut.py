@@ -82,6 +82,7 @@ __all__ = [
     "Timeouts",
     "load_iut",
     "parse_iut",
+    "reference_iut",
 ]
 
 REDACTED: Final = "<redacted>"
@@ -727,6 +728,16 @@ def load_iut(path: str | os.PathLike[str]) -> Iut:
     except yaml.YAMLError as exc:
         raise IutError("", f"{file} is not valid YAML: {exc}") from None
     return parse_iut(data, source=f"file {file.name}")
+
+
+def reference_iut() -> Iut:
+    """The description of dlmskit's reference meter simulator (``reference-iut.yaml``)."""
+    from importlib import resources
+
+    import yaml
+
+    text = resources.files("dlmskit.conformance").joinpath("reference-iut.yaml").read_text("utf-8")
+    return parse_iut(yaml.safe_load(text), source="the reference meter simulator")
 
 
 def describe_associations(associations: Sequence[AssociationSpec]) -> str:

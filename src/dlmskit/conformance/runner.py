@@ -34,7 +34,7 @@ from dlmskit.conformance.context import CaseContext, RunShared
 from dlmskit.conformance.iut import AssociationSpec, Iut, IutError
 from dlmskit.errors import DlmsError
 
-__all__ = ["RunReport", "RunSettings", "run_cases", "run_suite"]
+__all__ = ["RunReport", "RunSettings", "run_cases", "run_head_end", "run_suite"]
 
 _log = logging.getLogger("dlmskit.conformance")
 
@@ -236,3 +236,44 @@ async def run_suite(
     shared = RunShared.for_connection(iut.with_profile(conn.profile), conn)
     cases = registry.select(settings.include, settings.exclude, settings.plans)
     return await run_cases(shared, cases, target=str(conn), settings=settings, progress=progress)
+
+
+async def run_head_end(
+    endpoint: Connection | str,
+    iut: Iut | None = None,
+    settings: RunSettings | None = None,
+    *,
+    meter: object | None = None,
+    sessions: int = 1,
+    timeout: float = 60.0,
+    on_ready: Callable[[int], None] | None = None,
+    registry: CaseRegistry = CASES,
+    progress: Progress | None = None,
+) -> RunReport:
+    """Head-end conformance: serve the reference meter (or ``meter``) on ``endpoint`` behind
+    a recording relay, let a head-end work with it (``sessions`` connections, at most
+    ``timeout`` seconds), then judge what it sent. ``iut`` describes the meter's associations
+    (for their keys; default: the reference meter's description)."""
+    import dlmskit.conformance.plans  # noqa: F401  # fills CASES
+    from dlmskit.conformance.headend import analyse, capture_head_end
+    from dlmskit.conformance.iut import reference_iut
+
+    conn = endpoint if isinstance(endpoint, Connection) else Connection.parse(endpoint)
+    description = iut if iut is not None else reference_iut()
+    if meter is None:
+        from dlmskit.simulator.model import build_meter, load_model
+
+        meter = build_meter(load_model(), 0, now=_dt.datetime.now(_dt.UTC))
+    trace = await capture_head_end(
+        conn, meter, sessions=sessions, timeout=timeout, on_ready=on_ready
+    )
+    capture = analyse(trace, conn.profile, description)
+    shared = RunShared(
+        description.with_profile(conn.profile),
+        conn.open,
+        conn.profile,
+        capture=capture,
+    )
+    chosen = (settings or RunSettings()).include
+    cases = registry.select(chosen, (settings or RunSettings()).exclude, (Plan.HEAD_END,))
+    return await run_cases(shared, cases, target=f"head-end on {conn}", progress=progress)
