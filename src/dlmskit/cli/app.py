@@ -13,7 +13,7 @@ from dlmskit.cli.common import State
 __all__ = ["COMMAND_MODULES", "app", "run"]
 
 #: The modules that add commands to :data:`app`; each has ``register(app)``.
-COMMAND_MODULES: Final = ("dlmskit.cli.decode", "dlmskit.cli.listen")
+COMMAND_MODULES: Final = ("dlmskit.cli.decode", "dlmskit.cli.listen", "dlmskit.cli.conform")
 
 app = typer.Typer(
     name="dlms",

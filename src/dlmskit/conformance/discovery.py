@@ -248,5 +248,6 @@ async def discover(
     )
 
 
-class DiscoveryError(DlmsError):
-    """The meter could not be described from its public association."""
+class DiscoveryError(DlmsError, OSError):
+    """The meter could not be described from its public association (unreachable, or it
+    refused the public association)."""
