@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 
 from dlmskit.apdu import ApplicationContextName, Conformance
 from dlmskit.conformance.iut import (
@@ -194,3 +196,54 @@ def test_load_from_file(tmp_path: Path, kek: str) -> None:
         load_iut(tmp_path / "bad.yaml")
     with pytest.raises(IutError, match="cannot read"):
         load_iut(tmp_path / "missing.yaml")
+
+
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 70000)
+    | st.floats(allow_nan=False)
+    | st.text(max_size=12)
+)
+_KEYS = st.sampled_from(
+    [
+        "associations",
+        "client",
+        "name",
+        "mechanism",
+        "secret",
+        "security",
+        "suite",
+        "policy",
+        "encryption_key",
+        "conformance",
+        "profile",
+        "hdlc",
+        "kind",
+        "address_size",
+        "timeouts",
+        "response",
+        "objects",
+        "invoke",
+        "skip",
+        "logical_devices",
+        "address",
+        "context",
+        "x",
+    ]
+)
+_DOCUMENTS = st.recursive(
+    _SCALARS,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(_KEYS, inner, max_size=5),
+    max_leaves=25,
+)
+
+
+@given(_DOCUMENTS)
+def test_any_document_gives_an_iut_or_an_iut_error(document: object) -> None:
+    try:
+        iut = parse_iut(document)
+    except IutError as exc:
+        assert str(exc)
+    else:
+        assert iut.associations

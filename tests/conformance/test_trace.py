@@ -110,3 +110,25 @@ def test_any_bytes_decode_to_lines(data: bytes, step: int) -> None:
                     break
                 trace.record(channel, direction, data[i : i + step])
         assert all(isinstance(line, str) for r in trace.records for line in r.decoded)
+
+
+@given(
+    st.lists(st.tuples(st.booleans(), st.binary(max_size=120)), max_size=12),
+    st.sampled_from(["hdlc", "wrapper"]),
+)
+def test_head_end_analysis_takes_any_traffic(
+    chunks: list[tuple[bool, bytes]], framing: str
+) -> None:
+    """Whatever a head-end sends (and the meter answers), the analysis cuts and decodes it
+    without an exception of its own."""
+    from dlmskit.conformance import reference_iut
+    from dlmskit.conformance.headend import analyse
+    from dlmskit.conformance.iut import ProfileKind
+
+    trace = Trace(_clock, framing)
+    channel = trace.channel()
+    prefix = encode_wpdu(16, 1, b"\x60\x00") if framing == "wrapper" else b""
+    for from_head_end, data in chunks:
+        trace.record(channel, Direction.IN if from_head_end else Direction.OUT, prefix + data)
+    capture = analyse(trace, ProfileKind(framing), reference_iut())
+    assert capture.connections <= 1
