@@ -549,6 +549,8 @@ class ServerAssociation:
                 supported &= ~Conformance.GENERAL_PROTECTION
         self.supported = Conformance(supported)
         self._events: list[Event] = []
+        #: successful SETs and ACTIONs so far: what may have changed timers or made events
+        self.modifications = 0
         self._now = _dt.datetime(2000, 1, 1, tzinfo=_dt.UTC)
         self._ctos = b""
         self._stoc = b""
@@ -1395,6 +1397,7 @@ class ServerAssociation:
         selection: SelectiveAccessDescriptor | None,
         channel: _Channel,
     ) -> Data | DataAccessResult:
+        alias = ln == _CURRENT_OCTETS
         ln = self._target(class_id, ln)
         if not self.quirks.access_rights_ignored:
             key = (class_id, ln, attribute)
@@ -1430,8 +1433,11 @@ class ServerAssociation:
         if not result.ok:
             return result.result
         value = result.value
-        if attribute == 2 and ln == bytes(self.association.logical_name) and class_id in (12, 15):
-            value = self._current_object_list(value)
+        if class_id in (12, 15) and ln == bytes(self.association.logical_name):
+            if attribute == 2:
+                value = self._current_object_list(value)
+            elif attribute == 1 and alias:
+                value = _CURRENT_OCTETS  # named as it was asked for, as in the object list
         if self.quirks.wrong_attribute_type:
             value = _mistype(value)
         return value
@@ -1484,6 +1490,7 @@ class ServerAssociation:
             result = self.objects.set(class_id, ln, attribute, value, now=self._now)
         if result is DataAccessResult.SUCCESS:
             self._rights_cache.clear()
+            self.modifications += 1
         return result
 
     def _invoke(
@@ -1513,6 +1520,7 @@ class ServerAssociation:
                 self.association.reply_to_hls = None
         if outcome.ok:
             self._rights_cache.clear()
+            self.modifications += 1
         if outcome.has_data:
             return ActionResponseItem(outcome.result, outcome.data)
         return ActionResponseItem(outcome.result)
@@ -1555,6 +1563,7 @@ class ServerAssociation:
             self.association.reply_to_hls = None
         iip = self._response_iip(request.invoke_id_and_priority)
         if outcome.ok:
+            self.modifications += 1
             self._transition(ServerInput.HLS_PASSED)
             self._set_status(AssociationStatus.ASSOCIATED)
             self._associated()
@@ -1597,7 +1606,7 @@ class ServerAssociation:
                 "client %d: GET %d %s %d -> %s",
                 self.settings.client_sap,
                 class_id,
-                _ln_text(data[5:11]),
+                _Ln(data[5:11]),
                 attribute,
                 result.name,
             )
@@ -1619,7 +1628,7 @@ class ServerAssociation:
                 "client %d: GET %d %s %d -> %d octets",
                 self.settings.client_sap,
                 class_id,
-                _ln_text(data[5:11]),
+                _Ln(data[5:11]),
                 attribute,
                 len(raw),
             )
@@ -2418,6 +2427,18 @@ class ServerAssociation:
 
 def _ln_text(octets: bytes) -> str:
     return str(obis_of(octets)) if len(octets) == 6 else octets.hex()
+
+
+class _Ln:
+    """A logical name for a log message, made text only if the message is written."""
+
+    __slots__ = ("octets",)
+
+    def __init__(self, octets: bytes) -> None:
+        self.octets = octets
+
+    def __str__(self) -> str:
+        return _ln_text(self.octets)
 
 
 def _describe(descriptor: CosemAttributeDescriptor | CosemMethodDescriptor) -> str:

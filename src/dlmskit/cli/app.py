@@ -13,11 +13,17 @@ from dlmskit.cli.common import State
 __all__ = ["COMMAND_MODULES", "app", "run"]
 
 #: The modules that add commands to :data:`app`; each has ``register(app)``.
-COMMAND_MODULES: Final = ("dlmskit.cli.decode", "dlmskit.cli.listen", "dlmskit.cli.conform")
+COMMAND_MODULES: Final = (
+    "dlmskit.cli.decode",
+    "dlmskit.cli.listen",
+    "dlmskit.cli.simulate",
+    "dlmskit.cli.conform",
+)
 
 app = typer.Typer(
     name="dlms",
-    help="DLMS/COSEM (IEC 62056) from the command line: decode any capture, listen to pushes.",
+    help="DLMS/COSEM (IEC 62056) from the command line: decode any capture, listen to pushes, "
+    "simulate meters.",
     no_args_is_help=True,
     add_completion=False,
     # tracebacks with local variables could show keys: expected errors print one line,

@@ -86,7 +86,11 @@ class LogicalDevice:
         key = hashlib.sha256(unicast.reveal()).digest() if unicast is not None else b""
         counter = self._counters.get(key)
         if counter is None:
-            counter = InvocationCounter(self._store(f"ld{self.sap}-client{client_sap}-sent"))
+            # from 1, not 0: some clients (dlms-cosem) take a counter of 0 for a replay, and
+            # skipping a value is allowed where reusing one is not
+            counter = InvocationCounter(
+                self._store(f"ld{self.sap}-client{client_sap}-sent"), start=1
+            )
             self._counters[key] = counter
         return counter
 
@@ -173,6 +177,8 @@ class MeterConnection:
         self.meter = meter
         self.max_associations = max_associations
         self.associations: dict[tuple[int, int], ServerAssociation] = {}
+        #: a request changed something (a SET, an ACTION): timers and events to look at
+        self.modified = False
 
     def association(self, client_sap: int, server_sap: int) -> ServerAssociation | None:
         key = (client_sap, server_sap)
@@ -203,7 +209,11 @@ class MeterConnection:
                 "APDU from client %d to %d dropped: no such association", client_sap, server_sap
             )
             return []
-        return association.receive(apdu, now)
+        before = association.modifications
+        replies = association.receive(apdu, now)
+        if association.modifications != before:
+            self.modified = True
+        return replies
 
     def close(self, client_sap: int | None = None, server_sap: int | None = None) -> None:
         """The link of one pair (or, without arguments, of all) went away."""

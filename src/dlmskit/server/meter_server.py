@@ -33,7 +33,7 @@ from typing import Any, Final, Protocol
 
 from dlmskit.io.base import StreamTransport, Transport
 from dlmskit.io.udp import UdpEndpoint
-from dlmskit.link.errors import LinkLostError
+from dlmskit.link.errors import LinkLostError, LinkStateError
 from dlmskit.link.hdlc.events import ApduReceived, Disconnected, Event, StationSettings
 from dlmskit.link.hdlc.reader import FrameReader
 from dlmskit.link.hdlc.station import SecondaryStation
@@ -70,6 +70,9 @@ class Directory(Protocol):
     def hdlc_address(self, meter: Meter) -> int | None:
         """The lower HDLC address the meter answers to (None: one-byte server addresses)."""
 
+    def acquire(self, meter: Meter) -> None:
+        """A connection starts using ``meter``."""
+
     def release(self, meter: Meter) -> None:
         """A connection to ``meter`` ended."""
 
@@ -92,6 +95,9 @@ class SingleMeter:
 
     def hdlc_address(self, meter: Meter) -> int | None:
         return self.physical_address
+
+    def acquire(self, meter: Meter) -> None:
+        return
 
     def release(self, meter: Meter) -> None:
         return
@@ -125,6 +131,7 @@ class MeterServer:
         self._servers: list[asyncio.Server] = []
         self._endpoints: list[UdpEndpoint] = []
         self._tasks: set[asyncio.Task[None]] = set()
+        self._protocols: set[_WrapperProtocol] = set()
         self._active: dict[int, tuple[Meter, int]] = {}  # id(meter) -> (meter, users)
         self._ticker: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
@@ -134,7 +141,8 @@ class MeterServer:
 
     async def serve_tcp(self, host: str, port: int) -> asyncio.Server:
         """The wrapper over TCP (IEC 62056-47)."""
-        server = await asyncio.start_server(self._accept(self._wrapper_session), host, port)
+        loop = asyncio.get_running_loop()
+        server = await loop.create_server(lambda: _WrapperProtocol(self), host, port)
         return self._started(server, "wrapper/TCP")
 
     async def serve_hdlc_tcp(self, host: str, port: int) -> asyncio.Server:
@@ -186,6 +194,8 @@ class MeterServer:
             server.close()
         for endpoint in self._endpoints:
             endpoint.close()
+        for protocol in list(self._protocols):
+            protocol.close()
         tasks = list(self._tasks)
         if self._ticker is not None:
             tasks.append(self._ticker)
@@ -211,6 +221,7 @@ class MeterServer:
     # -- meters in use and their timers ------------------------------------------------------
 
     def _use(self, meter: Meter) -> None:
+        self.directory.acquire(meter)
         entry = self._active.get(id(meter))
         self._active[id(meter)] = (meter, 1 if entry is None else entry[1] + 1)
         self._wake.set()
@@ -258,11 +269,16 @@ class MeterServer:
             else:
                 _log.debug("logical device %d: %s", device.sap, type(event).__name__)
 
-    def _after_requests(self, meter: Meter) -> None:
-        events = meter.drain_events()
+    def _after_requests(self, connection: MeterConnection) -> None:
+        """After a SET or an ACTION: send the pushes it caused, and let the timers be looked
+        at again (it may have moved one). GETs change nothing and cost nothing here."""
+        if not connection.modified:
+            return
+        connection.modified = False
+        events = connection.meter.drain_events()
         if events:
             self._dispatch_events(events, self.clock())
-        self._wake.set()  # a SET may have moved a timer
+        self._wake.set()
 
     # -- pushes ---------------------------------------------------------------------------------
 
@@ -335,6 +351,10 @@ class MeterServer:
                 await session(transport)
             except (LinkLostError, ConnectionError, TimeoutError):
                 pass
+            except asyncio.CancelledError:
+                # the server is closing: end this connection quietly (asyncio's stream
+                # callback would log a cancelled handler as an error)
+                pass
             finally:
                 self.connections -= 1
                 if task is not None:
@@ -353,48 +373,6 @@ class MeterServer:
             return await transport.receive()
         async with asyncio.timeout(timeout):
             return await transport.receive()
-
-    async def _wrapper_session(self, transport: Transport) -> None:
-        reader = WrapperReader(max_length=MAX_WRAPPER_APDU)
-        connections: dict[int, MeterConnection] = {}  # id(meter) -> its associations
-        try:
-            while True:
-                meter_hint = next(iter(connections.values())).meter if connections else None
-                try:
-                    data = await self._receive(transport, self._timeout(meter_hint))
-                except TimeoutError:
-                    _log.debug("wrapper connection idle for %s s: closed", self.inactivity_timeout)
-                    return
-                try:
-                    wpdus = reader.feed(data)
-                except WrapperError as exc:
-                    _log.info("wrapper stream broken (%s): connection closed", exc)
-                    return
-                out = bytearray()
-                for wpdu in wpdus:
-                    found = self.directory.by_wport(wpdu.destination)
-                    if found is None:
-                        _log.debug("wrapper APDU for unknown wPort %d dropped", wpdu.destination)
-                        continue
-                    meter, sap = found
-                    held = connections.get(id(meter))
-                    if held is None:
-                        held = connections[id(meter)] = MeterConnection(meter)
-                        self._use(meter)
-                    replies = held.receive(wpdu.source, sap, wpdu.apdu, self.clock())
-                    swapped = meter.quirks.wrapper_ports_swapped
-                    for reply in replies:
-                        if swapped:
-                            out += encode_wpdu(wpdu.source, wpdu.destination, reply)
-                        else:
-                            out += encode_wpdu(wpdu.destination, wpdu.source, reply)
-                    self._after_requests(meter)
-                if out:
-                    await transport.send(bytes(out))
-        finally:
-            for connection in connections.values():
-                connection.close()
-                self._unuse(connection.meter)
 
     async def _udp_loop(self, endpoint: UdpEndpoint) -> None:
         peers: dict[tuple[str, int], dict[int, MeterConnection]] = {}
@@ -424,7 +402,7 @@ class MeterServer:
                 self._use(meter)
             for reply in connection.receive(wpdu.source, sap, wpdu.apdu, self.clock()):
                 endpoint.send_to(encode_wpdu(wpdu.destination, wpdu.source, reply), peer)
-            self._after_requests(meter)
+            self._after_requests(connection)
 
     async def _hdlc_session(self, transport: Transport) -> None:
         loop = asyncio.get_running_loop()
@@ -470,7 +448,7 @@ class MeterServer:
                 out = station.data_to_send()
                 if out:
                     await transport.send(out)
-                self._after_requests(meter)
+                self._after_requests(connection)
                 timer = station.get_timer()
                 limit = self._timeout(meter)
                 idle_at = None if limit is None else last + limit
@@ -517,3 +495,132 @@ class MeterServer:
                     station.acknowledge(now, client=client, logical_device=server)
             elif isinstance(event, Disconnected):
                 connection.close(event.client.upper, event.server.upper)
+
+
+class _WrapperSession:
+    """The wrapper over one TCP connection, sans-IO: bytes in, the bytes to answer out."""
+
+    def __init__(self, server: MeterServer) -> None:
+        self.server = server
+        self.reader = WrapperReader(max_length=MAX_WRAPPER_APDU)
+        self.connections: dict[int, MeterConnection] = {}  # id(meter) -> its associations
+
+    @property
+    def timeout(self) -> float | None:
+        meter = next(iter(self.connections.values())).meter if self.connections else None
+        return self.server._timeout(meter)
+
+    def feed(self, data: bytes) -> bytes:
+        """Answer the WPDUs ``data`` completes; WrapperError when the stream is broken."""
+        server = self.server
+        out = bytearray()
+        for wpdu in self.reader.feed(data):
+            found = server.directory.by_wport(wpdu.destination)
+            if found is None:
+                _log.debug("wrapper APDU for unknown wPort %d dropped", wpdu.destination)
+                continue
+            meter, sap = found
+            held = self.connections.get(id(meter))
+            if held is None:
+                held = self.connections[id(meter)] = MeterConnection(meter)
+                server._use(meter)
+            replies = held.receive(wpdu.source, sap, wpdu.apdu, server.clock())
+            swapped = meter.quirks.wrapper_ports_swapped
+            for reply in replies:
+                if swapped:
+                    out += encode_wpdu(wpdu.source, wpdu.destination, reply)
+                else:
+                    out += encode_wpdu(wpdu.destination, wpdu.source, reply)
+            server._after_requests(held)
+        return bytes(out)
+
+    def close(self) -> None:
+        for connection in self.connections.values():
+            connection.close()
+            self.server._unuse(connection.meter)
+        self.connections.clear()
+
+
+class _WrapperProtocol(asyncio.Protocol):
+    """The asyncio side of a wrapper connection: received bytes to the session, its answer
+    written back; an idle timer; reading paused while the peer does not read its answers
+    (so a client that never reads cannot make the server buffer without bound)."""
+
+    def __init__(self, server: MeterServer) -> None:
+        self.server = server
+        self.session: _WrapperSession | None = None
+        self.transport: asyncio.Transport | None = None
+        self._last = 0.0
+        self._timer: asyncio.TimerHandle | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+        server = self.server
+        if server.connections >= server.max_connections:
+            _log.warning("connection refused: %d connections served", server.connections)
+            transport.close()
+            return
+        server.connections += 1
+        server._protocols.add(self)
+        self.session = _WrapperSession(server)
+        self._last = asyncio.get_running_loop().time()
+        self._arm()
+
+    def _arm(self) -> None:
+        session = self.session
+        timeout = session.timeout if session is not None else None
+        if timeout is not None:
+            loop = asyncio.get_running_loop()
+            self._timer = loop.call_at(self._last + timeout, self._check_idle)
+
+    def _check_idle(self) -> None:
+        self._timer = None
+        session = self.session
+        timeout = session.timeout if session is not None else None
+        if timeout is None or self.transport is None:
+            return
+        if asyncio.get_running_loop().time() - self._last >= timeout:
+            _log.debug("wrapper connection idle for %s s: closed", timeout)
+            self.close()
+        else:
+            self._arm()
+
+    def data_received(self, data: bytes) -> None:
+        session = self.session
+        if session is None or self.transport is None:
+            return
+        self._last = asyncio.get_running_loop().time()
+        if self._timer is None:
+            self._arm()
+        try:
+            out = session.feed(data)
+        except (WrapperError, LinkStateError) as exc:
+            _log.info("wrapper stream broken (%s): connection closed", exc)
+            self.close()
+            return
+        if out:
+            self.transport.write(out)
+
+    def pause_writing(self) -> None:
+        if self.transport is not None:
+            self.transport.pause_reading()
+
+    def resume_writing(self) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.resume_reading()
+
+    def close(self) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.close()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if self.session is not None:
+            self.session.close()
+            self.session = None
+            self.server.connections -= 1
+            self.server._protocols.discard(self)
+        self.transport = None

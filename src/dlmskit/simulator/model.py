@@ -674,7 +674,21 @@ def _make_object(
     return obj
 
 
+_RIGHTS: dict[tuple[Any, ...], ObjectRights] = {}
+
+
 def _rights(obj: CosemObject, access: str) -> ObjectRights:
+    """The access rights an ``access`` level gives to an object: one immutable value per
+    class, version, level and implemented methods, shared by every meter."""
+    implemented = tuple(obj.implements_method(m.index) for m in obj.definition.methods)
+    key = (obj.class_id, obj.version, access, implemented)
+    found = _RIGHTS.get(key)
+    if found is None:
+        found = _RIGHTS[key] = _make_rights(obj, access)
+    return found
+
+
+def _make_rights(obj: CosemObject, access: str) -> ObjectRights:
     attributes: dict[int, int] = {}
     for attribute in obj.definition.attributes:
         mode = (1 if attribute.access & Access.READ else 0) | (

@@ -10,12 +10,49 @@ from gurux_dlms import GXByteBuffer, GXDLMSClient, GXReplyData
 from gurux_dlms.enums import Authentication, InterfaceType
 
 
+class GuruxError(Exception):
+    """The meter answered a refusal that gurux reports in ``reply.error`` without raising
+    (a data-access-result or action-result code)."""
+
+    def __init__(self, code: int) -> None:
+        super().__init__(f"refused with code {code}")
+        self.code = code
+
+
+class _SerialLine:
+    """A pyserial port with the socket methods the session uses."""
+
+    def __init__(self, port: Any) -> None:
+        self.port = port
+
+    def sendall(self, data: bytes) -> None:
+        self.port.write(data)
+        self.port.flush()
+
+    def recv(self, size: int) -> bytes:
+        data: bytes = self.port.read(1)
+        if not data:
+            raise TimeoutError("no answer on the serial line")
+        waiting = self.port.in_waiting
+        return data + (self.port.read(min(size - 1, waiting)) if waiting else b"")
+
+    def close(self) -> None:
+        self.port.close()
+
+
 class GuruxSession:
     def __init__(
-        self, client: GXDLMSClient, host: str, port: int, *, timeout: float = 10.0
+        self, client: GXDLMSClient, host: str, port: int = 0, *, timeout: float = 10.0
     ) -> None:
+        """``host``/``port``: TCP; ``host`` a device path with ``port`` 0: a serial line."""
         self.client = client
-        self.sock = socket.create_connection((host, port), timeout=timeout)
+        if port:
+            self.sock: Any = socket.create_connection((host, port), timeout=timeout)
+        else:
+            import serial
+
+            self.sock = _SerialLine(serial.Serial(host, 9600, timeout=timeout))
+        self.parse_failures: list[tuple[str, int, str]] = []
 
     def close(self) -> None:
         self.sock.close()
@@ -49,6 +86,8 @@ class GuruxSession:
             while reply.isMoreData():
                 data = None if reply.isStreaming() else self.client.receiverReady(reply)
                 self.exchange(data, reply)
+            if reply.error:
+                raise GuruxError(reply.error)
         return reply
 
     def connect(self) -> None:
@@ -71,11 +110,17 @@ class GuruxSession:
         return bytes(reply.data.array())
 
     def read(self, obj: Any, index: int) -> tuple[Any, bytes]:
-        """Read one attribute: gurux's value and the raw A-XDR it got."""
+        """Read one attribute: gurux's value and the raw A-XDR it got. Gurux's own parsing
+        of the value into its object (updateValue) is tried; its failures are gurux's."""
         reply = self.blocks(self.client.read(obj, index), GXReplyData())
         raw = bytes(reply.data.array())
         value = reply.value
-        self.client.updateValue(obj, index, value)
+        try:
+            self.client.updateValue(obj, index, value)
+        except (IndexError, ValueError, TypeError, AttributeError) as exc:
+            self.parse_failures.append(
+                (str(obj.logicalName), index, f"{type(exc).__name__}: {exc}")
+            )
         return value, raw
 
     def release(self) -> None:
