@@ -149,3 +149,50 @@ def test_conform_a_head_end(tmp_path: Path) -> None:
     assert "T_HE_AARQ_P1" in stdout and "result: PASSED" in stdout
     report = json.loads((tmp_path / "report.json").read_text())
     assert {r["id"] for r in report["results"]} >= {"T_HE_AARQ_P1", "T_HE_REL_P1"}
+
+
+def test_conform_the_simulator(tmp_path: Path) -> None:
+    """``dlms simulate`` and ``dlms conform --iut reference``: the reference meter passes."""
+    port = _free_port()
+    simulator = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "dlmskit.cli",
+            "simulate",
+            "--port",
+            str(port),
+            "--host",
+            "127.0.0.1",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(200):
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), 0.1):
+                break
+            time.sleep(0.05)
+        out = dlms(
+            "conform",
+            f"tcp://127.0.0.1:{port}",
+            "--iut",
+            "reference",
+            "--report",
+            str(tmp_path),
+            "--response-timeout",
+            "1",
+            "--silence",
+            "0.2",
+            "-x",
+            "T_COSEM_*",
+        )
+    finally:
+        simulator.terminate()
+        simulator.wait(10)
+    assert out.returncode == 0, out.stdout[-3000:] + out.stderr
+    assert "result: PASSED" in out.stdout
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["summary"]["FAILED"] == 0 and report["summary"]["PASSED"] >= 20
+    assert report["iut"]["source"] == "the reference meter simulator"
+    assert "<redacted>" in json.dumps(report["iut"])

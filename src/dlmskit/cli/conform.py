@@ -65,7 +65,8 @@ def conform(
             "--iut",
             metavar="FILE",
             help="The implementation under test (YAML: addresses, profile, associations, "
-            "secrets and keys). Without it the meter is described from its public association.",
+            "secrets and keys); 'reference' for dlmskit's reference meter (dlms simulate). "
+            "Without it the meter is described from its public association.",
             dir_okay=False,
             show_default=False,
         ),
@@ -158,10 +159,12 @@ def conform(
     with reporting_errors(state):
         from dlmskit.conformance import (
             Connection,
+            Iut,
             IutError,
             RunSettings,
             Timeouts,
             load_iut,
+            reference_iut,
             run_head_end,
             run_suite,
         )
@@ -171,8 +174,12 @@ def conform(
             target = Connection.parse(connection)
         except ValueError as exc:
             raise CliError(str(exc), ExitCode.USAGE) from None
+        description: Iut | None = None
         try:
-            description = None if iut is None else load_iut(iut)
+            if iut is not None and str(iut) == "reference" and not iut.exists():
+                description = reference_iut()
+            elif iut is not None:
+                description = load_iut(iut)
         except IutError as exc:
             raise CliError(f"{iut}: {exc}", ExitCode.USAGE) from None
         if description is not None and (response_timeout or silence):
