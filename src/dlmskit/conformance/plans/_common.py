@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dlmskit.apdu import DataAccessResult, GetResponseNormal
 from dlmskit.conformance.cases import Inconclusive
 from dlmskit.conformance.context import CaseContext
 from dlmskit.conformance.iut import AssociationSpec, Iut
 from dlmskit.conformance.session import Session
 
-__all__ = ["NullChannel", "is_aare", "plain_aarq", "unknown_logical_device"]
+__all__ = ["NullChannel", "is_aare", "plain_aarq", "served", "unknown_logical_device"]
 
 
 class NullChannel:
@@ -36,6 +37,12 @@ def plain_aarq(ctx: CaseContext, association: AssociationSpec | None = None) -> 
     """The AARQ of an association (the test's, or the lowest), as the suite would send it."""
     spec = ctx.spec(association)
     return Session(NullChannel(), spec, ctx.shared.sessions, ctx.trace.redact).aarq().encode()
+
+
+def served(apdu: object) -> bool:
+    """A GET answered with data (not refused): what must not happen to a request that a
+    meter has to refuse."""
+    return isinstance(apdu, GetResponseNormal) and not isinstance(apdu.result, DataAccessResult)
 
 
 def is_aare(apdu: bytes | None) -> bool:

@@ -37,6 +37,7 @@ from dlmskit.axdr import Unsigned
 from dlmskit.conformance.cases import Inconclusive, Plan, Precondition, case
 from dlmskit.conformance.context import CaseContext
 from dlmskit.conformance.iut import AssociationSpec, Iut, ProfileKind
+from dlmskit.conformance.plans._common import served
 from dlmskit.conformance.session import ASSOCIATION_LN, Session
 from dlmskit.cosem import Obis
 from dlmskit.errors import DlmsError
@@ -132,6 +133,14 @@ def _describe(answer: a.Apdu | None, raw: bytes | None) -> str:
     return describe_apdu(raw)
 
 
+async def _not_served(ctx: CaseContext, session: Session, when: str) -> None:
+    """A plain GET of the association's logical name (outside any association) is not
+    served."""
+    raw = await session.channel.request(_get_ln(session), note=f"GET {when}")
+    answer = _decode(raw)
+    ctx.check(not served(answer), f"a GET {when} is not served", _describe(answer, raw))
+
+
 def _get_ln(session: Session) -> bytes:
     iip = session.next_iip()
     return GetRequestNormal(iip, CosemAttributeDescriptor(15, ASSOCIATION_LN, 1)).encode()
@@ -212,12 +221,7 @@ async def _open_with(ctx: CaseContext, what: str, **changes: object) -> tuple[Se
 )
 async def t_appl_idle_n1(ctx: CaseContext) -> None:
     session = await ctx.session(establish=False)
-    raw = await session.channel.request(_get_ln(session), note="GET without an association")
-    answer = _decode(raw)
-    served = isinstance(answer, GetResponseNormal) and not isinstance(
-        answer.result, DataAccessResult
-    )
-    ctx.check(not served, "the GET without an association is not served", _describe(answer, raw))
+    await _not_served(ctx, session, "without an association")
     aare = await session.open()
     ctx.check(
         aare.result == AssociationResult.ACCEPTED,
@@ -303,12 +307,7 @@ async def t_appl_open_1(ctx: CaseContext) -> None:
     await _still_usable(ctx, session, "the association was opened")
     rlre = await session.release()
     ctx.check(rlre is not None, "RLRQ is answered with an RLRE")
-    raw = await session.channel.request(_get_ln(session), note="GET after the release")
-    answer = _decode(raw)
-    served = isinstance(answer, GetResponseNormal) and not isinstance(
-        answer.result, DataAccessResult
-    )
-    ctx.check(not served, "a GET after the release is not served", _describe(answer, raw))
+    await _not_served(ctx, session, "after the release")
 
 
 @case(
@@ -617,9 +616,9 @@ async def t_appl_data_ln_n4(ctx: CaseContext) -> None:
     attribute = AttributeWithSelection(CosemAttributeDescriptor(15, ASSOCIATION_LN, 1))
     request = GetRequestWithList(session.next_iip(), (attribute, attribute))
     answer = await session.raw(session.protect(request.encode()), note="GET-Request-With-List")
-    served = isinstance(answer.apdu, GetResponseWithList) and not _refused(answer.apdu)
+    with_list = isinstance(answer.apdu, GetResponseWithList) and not _refused(answer.apdu)
     ctx.check(
-        not served,
+        not with_list,
         "the GET-Request-With-List outside the negotiated conformance is not served",
         _describe(answer.apdu, answer.raw),
     )
@@ -666,12 +665,7 @@ async def t_appl_rel_p1(ctx: CaseContext) -> None:
     session = await ctx.session()
     rlre = await session.release()
     ctx.check(rlre is not None, "RLRQ is answered with an RLRE")
-    raw = await session.channel.request(_get_ln(session), note="GET after the release")
-    answer = _decode(raw)
-    served = isinstance(answer, GetResponseNormal) and not isinstance(
-        answer.result, DataAccessResult
-    )
-    ctx.check(not served, "a GET after the release is not served", _describe(answer, raw))
+    await _not_served(ctx, session, "after the release")
     aare = await session.open(note="AARQ after the release")
     ctx.check(aare.result == AssociationResult.ACCEPTED, "a new AARQ is accepted", aare.result.name)
 
@@ -698,9 +692,4 @@ async def t_appl_rel_p2(ctx: CaseContext) -> None:
         raise Inconclusive("no HDLC link")
     await probe.disconnect()
     await probe.connect()
-    raw = await probe.request(_get_ln(session), note="GET after DISC and SNRM")
-    answer = _decode(raw)
-    served = isinstance(answer, GetResponseNormal) and not isinstance(
-        answer.result, DataAccessResult
-    )
-    ctx.check(not served, "the GET after DISC is not served", _describe(answer, raw))
+    await _not_served(ctx, session, "after DISC and SNRM")

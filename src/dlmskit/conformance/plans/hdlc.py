@@ -89,6 +89,19 @@ def _snrm_bytes(probe: HdlcProbe, **broken: object) -> bytes:
     )
 
 
+def _expect(
+    ctx: CaseContext, answer: Frame | None, kind: FrameType, text: str, *, nr: int | None = None
+) -> Frame:
+    """Check that ``answer`` is a frame of ``kind`` (with N(R) ``nr`` when given)."""
+    ctx.check(
+        answer is not None and answer.type is kind and (nr is None or answer.nr == nr),
+        text,
+        "no answer" if answer is None else answer.describe(),
+    )
+    assert answer is not None
+    return answer
+
+
 async def _disc_first(ctx: CaseContext, probe: HdlcProbe) -> None:
     """DISC: the meter answers UA (it was in NRM) or DM (it was in NDM); either is right."""
     answer = await probe.disconnect()
@@ -111,29 +124,23 @@ async def _expect_silence(ctx: CaseContext, probe: HdlcProbe, what: str) -> None
 async def _expect_ndm(ctx: CaseContext, probe: HdlcProbe, why: str) -> None:
     """The link is in NDM: a polling RR gets DM."""
     answer = await probe.command(probe.frame(FrameType.RR, nr=0), "RR: which mode?")
-    ctx.check(
-        answer is not None and answer.type is FrameType.DM,
-        f"the meter is still in NDM ({why}): RR answered DM",
-        "no answer" if answer is None else answer.describe(),
-    )
+    _expect(ctx, answer, FrameType.DM, f"the meter is still in NDM ({why}): RR answered DM")
 
 
 async def _expect_nrm(ctx: CaseContext, probe: HdlcProbe, why: str) -> None:
     """The link is in NRM with nothing exchanged: a polling RR gets RR with N(R) = V(S)."""
     answer = await probe.command(probe.frame(FrameType.RR), "RR: which mode?")
-    ctx.check(
-        answer is not None and answer.type is FrameType.RR and answer.nr == probe.vs,
+    _expect(
+        ctx,
+        answer,
+        FrameType.RR,
         f"the meter is in NRM ({why}): RR answered RR N(R)={probe.vs}",
-        "no answer" if answer is None else answer.describe(),
+        nr=probe.vs,
     )
 
 
 def _expect_frmr(ctx: CaseContext, answer: Frame | None, reason: RejectReason, what: str) -> None:
-    ctx.check(
-        answer is not None and answer.type is FrameType.FRMR,
-        f"{what} is answered FRMR",
-        "no answer" if answer is None else answer.describe(),
-    )
+    _expect(ctx, answer, FrameType.FRMR, f"{what} is answered FRMR")
     assert answer is not None
     try:
         _, _, _, reasons = parse_frmr_info(answer.info)
@@ -167,11 +174,7 @@ async def t_hdlc_frame_p1(ctx: CaseContext) -> None:
     probe = await ctx.hdlc()
     await _disc_first(ctx, probe)
     answer = await probe.command(probe.snrm(HdlcParameters()), "SNRM")
-    ctx.check(
-        answer is not None and answer.type is FrameType.UA,
-        "SNRM is answered UA",
-        "no answer" if answer is None else answer.describe(),
-    )
+    _expect(ctx, answer, FrameType.UA, "SNRM is answered UA")
     assert answer is not None
     ctx.check(answer.poll_final, "the UA has the final bit set")
     ctx.check(
@@ -182,11 +185,7 @@ async def t_hdlc_frame_p1(ctx: CaseContext) -> None:
     probe.accept_ua(answer, HdlcParameters())
     await _expect_nrm(ctx, probe, "after UA")
     answer = await probe.disconnect()
-    ctx.check(
-        answer is not None and answer.type is FrameType.UA,
-        "DISC in NRM is answered UA",
-        "no answer" if answer is None else answer.describe(),
-    )
+    _expect(ctx, answer, FrameType.UA, "DISC in NRM is answered UA")
 
 
 @case(
@@ -281,11 +280,7 @@ async def t_hdlc_frame_n2(ctx: CaseContext) -> None:
     await _expect_silence(ctx, probe, "each invalid frame")
     await probe.send(b"\x7e", "a flag")
     answer = await probe.command(probe.snrm(HdlcParameters()), "SNRM")
-    ctx.check(
-        answer is not None and answer.type is FrameType.UA,
-        "SNRM after the invalid frames is answered UA",
-        "no answer" if answer is None else answer.describe(),
-    )
+    _expect(ctx, answer, FrameType.UA, "SNRM after the invalid frames is answered UA")
 
 
 @case(
@@ -308,11 +303,7 @@ async def t_hdlc_frame_n3(ctx: CaseContext) -> None:
         "" if answer is None else answer.describe(),
     )
     answer = await probe.disconnect()
-    ctx.check(
-        answer is not None and answer.type is FrameType.DM,
-        "DISC is answered DM: the meter is in NDM",
-        "no answer" if answer is None else answer.describe(),
-    )
+    _expect(ctx, answer, FrameType.DM, "DISC is answered DM: the meter is in NDM")
 
 
 @case(
@@ -335,11 +326,7 @@ async def t_hdlc_frame_n4(ctx: CaseContext) -> None:
     if answer is None:  # the meter may still be collecting the 4 bytes: flags end it
         await probe.send(b"\x7e\x7e\x7e\x7e\x7e", "flags")
         answer = await probe.disconnect()
-    ctx.check(
-        answer is not None and answer.type is FrameType.DM,
-        "DISC is answered DM: the meter is in NDM",
-        "no answer" if answer is None else answer.describe(),
-    )
+    _expect(ctx, answer, FrameType.DM, "DISC is answered DM: the meter is in NDM")
 
 
 @case(
@@ -358,11 +345,7 @@ async def t_hdlc_frame_n5(ctx: CaseContext) -> None:
     answer = await probe.command(frame, "undefined command SABM (0x3F)")
     _expect_frmr(ctx, answer, RejectReason.W, "the undefined command")
     answer = await probe.disconnect()
-    ctx.check(
-        answer is not None and answer.type is FrameType.UA,
-        "DISC ends the frame-reject condition with UA",
-        "no answer" if answer is None else answer.describe(),
-    )
+    _expect(ctx, answer, FrameType.UA, "DISC ends the frame-reject condition with UA")
 
 
 @case(
@@ -397,11 +380,7 @@ async def t_hdlc_frame_n8(ctx: CaseContext) -> None:
     await probe.send(_snrm_bytes(probe, bad_fcs=True), "SNRM with a wrong FCS")
     await _expect_silence(ctx, probe, "the SNRM with a wrong FCS")
     answer = await probe.disconnect()
-    ctx.check(
-        answer is not None and answer.type is FrameType.DM,
-        "DISC is answered DM: the meter is in NDM",
-        "no answer" if answer is None else answer.describe(),
-    )
+    _expect(ctx, answer, FrameType.DM, "DISC is answered DM: the meter is in NDM")
 
 
 # -- addresses ---------------------------------------------------------------------------------
@@ -503,11 +482,7 @@ async def _negotiate(ctx: CaseContext, proposal: HdlcParameters, what: str) -> H
     probe = await ctx.hdlc()
     await _disc_first(ctx, probe)
     answer = await probe.command(probe.snrm(proposal), f"SNRM proposing {what}")
-    ctx.check(
-        answer is not None and answer.type is FrameType.UA,
-        f"SNRM proposing {what} is answered UA",
-        "no answer" if answer is None else answer.describe(),
-    )
+    _expect(ctx, answer, FrameType.UA, f"SNRM proposing {what} is answered UA")
     assert answer is not None
     probe.accept_ua(answer, proposal)  # FAILED if the UA states more than proposed
     return probe
@@ -569,11 +544,7 @@ async def t_hdlc_ndm2nrm_p3(ctx: CaseContext) -> None:
     probe = await ctx.hdlc()
     await _disc_first(ctx, probe)
     answer = await probe.command(probe.snrm(None), "SNRM without information field")
-    ctx.check(
-        answer is not None and answer.type is FrameType.UA,
-        "a bare SNRM is answered UA",
-        "no answer" if answer is None else answer.describe(),
-    )
+    _expect(ctx, answer, FrameType.UA, "a bare SNRM is answered UA")
     assert answer is not None
     p = probe.accept_ua(answer, None)
     ctx.check(p.max_info_rx <= 128, "the UA states at most the default 128 bytes", repr(p))
@@ -590,11 +561,7 @@ async def t_hdlc_ndm2nrm_p3(ctx: CaseContext) -> None:
 async def t_hdlc_nrm2ndm_p1(ctx: CaseContext) -> None:
     probe = await _connected(ctx)
     answer = await probe.disconnect()
-    ctx.check(
-        answer is not None and answer.type is FrameType.UA,
-        "DISC in NRM is answered UA",
-        "no answer" if answer is None else answer.describe(),
-    )
+    _expect(ctx, answer, FrameType.UA, "DISC in NRM is answered UA")
     await _expect_ndm(ctx, probe, "after DISC")
 
 
@@ -717,10 +684,12 @@ async def t_hdlc_info_n3(ctx: CaseContext) -> None:
     answer = await probe.command(
         probe.frame(FrameType.I, info=LLC_COMMAND + aarq, ns=1), "AARQ with N(S)=1"
     )
-    ctx.check(
-        answer is not None and answer.type is FrameType.RR and answer.nr == 0,
+    _expect(
+        ctx,
+        answer,
+        FrameType.RR,
         "the out-of-sequence I frame is answered RR N(R)=0 (not served)",
-        "no answer" if answer is None else answer.describe(),
+        nr=0,
     )
     answer_apdu = await probe.request(aarq, note="AARQ with N(S)=0")
     ctx.check(is_aare(answer_apdu), "the AARQ in sequence is answered with an AARE")
@@ -740,8 +709,4 @@ async def t_hdlc_ndmop_n1(ctx: CaseContext) -> None:
     answer = await probe.command(
         probe.frame(FrameType.I, info=LLC_COMMAND + plain_aarq(ctx), ns=0, nr=0), "AARQ in NDM"
     )
-    ctx.check(
-        answer is not None and answer.type is FrameType.DM,
-        "the I frame in NDM is answered DM",
-        "no answer" if answer is None else answer.describe(),
-    )
+    _expect(ctx, answer, FrameType.DM, "the I frame in NDM is answered DM")

@@ -27,7 +27,6 @@ from dlmskit.apdu import (
     CosemAttributeDescriptor,
     DataAccessResult,
     GetRequestNormal,
-    GetResponseNormal,
 )
 from dlmskit.association import Ciphering
 from dlmskit.axdr import Enum
@@ -35,6 +34,7 @@ from dlmskit.conformance.cases import Inconclusive, Plan, Verdict, case
 from dlmskit.conformance.context import CaseContext
 from dlmskit.conformance.discovery import attribute_readable
 from dlmskit.conformance.iut import AssociationSpec, Iut
+from dlmskit.conformance.plans._common import served
 from dlmskit.conformance.plans.appl import _usable
 from dlmskit.conformance.plans.objects import _authenticated, _seen
 from dlmskit.conformance.session import ASSOCIATION_LN, Answer, Session
@@ -71,12 +71,6 @@ def _ciphered(iut: Iut, association: AssociationSpec) -> str | None:
     if not association.ciphered:
         return "not a ciphered context"
     return _usable(iut, association)
-
-
-def _served(answer: Answer) -> bool:
-    return isinstance(answer.apdu, GetResponseNormal) and not isinstance(
-        answer.apdu.result, DataAccessResult
-    )
 
 
 def _what(answer: Answer) -> str:
@@ -207,7 +201,9 @@ async def t_sec_hls_n1(ctx: CaseContext) -> None:
         ),
         note="GET after the failed authentication",
     )
-    ctx.check(not _served(answer), "the unauthenticated association serves no data", _what(answer))
+    ctx.check(
+        not served(answer.apdu), "the unauthenticated association serves no data", _what(answer)
+    )
 
 
 @case(
@@ -229,7 +225,7 @@ async def t_sec_ciph_p1(ctx: CaseContext) -> None:
     for index in (1, 2):
         answer = await session.raw(session.protect(_get_ln(session)), note=f"ciphered GET {index}")
         ctx.check(answer.ciphered, f"answer {index} is ciphered", _what(answer))
-        ctx.check(_served(answer), f"the ciphered GET {index} is served", _what(answer))
+        ctx.check(served(answer.apdu), f"the ciphered GET {index} is served", _what(answer))
         assert answer.raw is not None and answer.invocation_counter is not None
         counters.append(answer.invocation_counter)
         suite = _suite_of(answer.raw)
@@ -254,7 +250,7 @@ async def _tampered(ctx: CaseContext, what: str, change: str) -> None:
     if change == "replay":
         first = session.protect(plain)
         answer = await session.raw(first, note="ciphered GET")
-        ctx.require(_served(answer), "the ciphered GET is served")
+        ctx.require(served(answer.apdu), "the ciphered GET is served")
         stimulus = first
     elif change == "tag":
         good = bytearray(session.protect(plain))
@@ -278,7 +274,7 @@ async def _tampered(ctx: CaseContext, what: str, change: str) -> None:
         stimulus = rogue.protect(plain)
     raw = await session.channel.request(stimulus, note=what)
     answer = _plain_or_undecodable(session, raw)
-    ctx.check(not _served(answer), f"the request with {what} is not served", _what(answer))
+    ctx.check(not served(answer.apdu), f"the request with {what} is not served", _what(answer))
 
 
 def _plain_or_undecodable(session: Session, raw: bytes | None) -> Answer:
@@ -357,7 +353,7 @@ async def t_sec_policy_n1(ctx: CaseContext) -> None:
     session = await ctx.session()
     raw = await session.channel.request(_get_ln(session), note="plain GET")
     answer = _plain_or_undecodable(session, raw)
-    ctx.check(not _served(answer), "the plain GET is not served", _what(answer))
+    ctx.check(not served(answer.apdu), "the plain GET is not served", _what(answer))
 
 
 def _pairs(iut: Iut) -> list[tuple[AssociationSpec, AssociationSpec]]:
