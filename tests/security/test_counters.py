@@ -148,3 +148,17 @@ def test_replay_guard_persists(tmp_path: Path) -> None:
     with pytest.raises(ReplayError):
         ReplayGuard(store).check(77)
     ReplayGuard(store).check(78)
+
+
+def test_advance_to_only_moves_forward_and_is_durable(tmp_path):
+    from dlmskit.security import FileCounterStore, InvocationCounter
+
+    store = FileCounterStore(tmp_path / "ic")
+    counter = InvocationCounter(store)
+    assert counter.next() == 0
+    assert counter.advance_to(100) is True
+    assert counter.next() == 100
+    assert counter.advance_to(50) is False  # never backwards
+    assert counter.next() == 101
+    # a restart continues above what was handed out
+    assert InvocationCounter(FileCounterStore(tmp_path / "ic")).next() >= 102

@@ -22,6 +22,7 @@ from dlmskit.io.base import Transport
 from dlmskit.io.serial import SerialTransport
 from dlmskit.io.udp import UdpEndpoint
 from dlmskit.link.errors import LinkLostError, LinkStateError, LinkTimeoutError
+from dlmskit.link.hdlc._state import PrimaryState
 from dlmskit.link.hdlc.events import (
     ApduReceived,
     Connected,
@@ -175,12 +176,54 @@ class HdlcClient:
 
     async def request(self, apdu: bytes) -> bytes:
         """Send an APDU and return the answering APDU."""
-        self.station.send_apdu(apdu, asyncio.get_running_loop().time())
-        await self._act()
+        await self.send(apdu)
         while True:
             event = await self._next_event()
             if isinstance(event, ApduReceived):
                 return event.apdu
+            if isinstance(event, Disconnected):
+                self._raise_for(event)
+
+    async def send(self, apdu: bytes) -> None:
+        """Send an APDU (segmented and windowed as negotiated); the answer, or answers, come
+        from :meth:`receive`."""
+        self._start()
+        self.station.send_apdu(apdu, asyncio.get_running_loop().time())
+        await self._act()
+
+    async def receive(self) -> ApduReceived:
+        """The next APDU from the meter: an answer, or a push (``unnumbered``), whichever
+        comes first. When the client holds the turn and nothing is queued, it polls the meter
+        with RR first (a meter with more to send -- the next blocks of a general block
+        transfer -- sends it then)."""
+        self._start()
+        if not self.pushes.empty():
+            return self.pushes.get_nowait()
+        if self._events.empty() and self.station.state is PrimaryState.IDLE:
+            self.station.poll(asyncio.get_running_loop().time())
+            await self._act()
+        while True:
+            assert self._task is not None
+            getter = asyncio.ensure_future(self._events.get())
+            pusher = asyncio.ensure_future(self.pushes.get())
+            try:
+                done, _ = await asyncio.wait(
+                    {getter, pusher, self._task}, return_when=asyncio.FIRST_COMPLETED
+                )
+            finally:
+                for waiter in (getter, pusher):
+                    if not waiter.done():
+                        waiter.cancel()
+            if pusher in done:
+                if getter in done:  # both: keep the answer for the next call
+                    self._events.put_nowait(getter.result())
+                return pusher.result()
+            if getter not in done:
+                exc = self._task.exception() if not self._task.cancelled() else None
+                raise LinkLostError(f"link closed: {exc}") from exc
+            event = getter.result()
+            if isinstance(event, ApduReceived):
+                return event
             if isinstance(event, Disconnected):
                 self._raise_for(event)
 
@@ -278,15 +321,24 @@ class WrapperClient:
         return self._ready.pop(0)
 
     async def request(self, apdu: bytes) -> bytes:
+        await self.send(apdu)
+        return await self.receive()
+
+    async def send(self, apdu: bytes) -> None:
         await self.transport.send(encode_wpdu(self.client_wport, self.server_wport, apdu))
+
+    async def receive(self, timeout: float | None = None) -> bytes:
+        """The next APDU from the meter's wPort to ours (an answer or a push); WPDUs between
+        other wPorts are dropped. ``timeout`` None: :attr:`timeout`."""
+        limit = self.timeout if timeout is None else timeout
         try:
-            async with asyncio.timeout(self.timeout):
+            async with asyncio.timeout(limit):
                 while True:
                     wpdu = await self._receive()
                     if (wpdu.source, wpdu.destination) == (self.server_wport, self.client_wport):
                         return wpdu.apdu
         except TimeoutError as exc:
-            raise LinkTimeoutError(f"no answer in {self.timeout} s") from exc
+            raise LinkTimeoutError(f"no answer in {limit} s") from exc
 
     async def aclose(self) -> None:
         await self.transport.close()

@@ -172,6 +172,19 @@ class InvocationCounter:
         self._next = ic + 1
         return ic
 
+    def advance_to(self, value: int) -> bool:
+        """Never hand out less than ``value`` from now on (e.g. the counter a meter reports it
+        expects); a value at or below the next one changes nothing. The new floor is stored
+        before this returns. Returns whether the counter moved."""
+        if not 0 <= value <= _LIMIT:
+            raise SecurityConfigError(f"an invocation counter is 0..2^32, not {value}")
+        if value <= self._next:
+            return False
+        self._store.save(value)
+        self._next = self._ceiling = value
+        _log.info("invocation counter advanced to %d", value)
+        return True
+
     def reset_for_new_key(self, start: int = 0) -> None:
         """Restart the count for a newly established key (IEC 62056-5-3: the counters of a
         new key start at 0). Call only when the key really changed."""

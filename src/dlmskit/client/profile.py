@@ -1,0 +1,303 @@
+"""Profile generic reading: selection by date range or entry range, rows as they arrive.
+
+:class:`RowStream` takes the raw data of a long GET of a buffer block by block (the
+encoded ``array`` of row structures) and hands out each row as soon as its octets are
+there, so a client can type and yield row 1 while row 10,000 is still on the wire.
+:class:`ProfileProgress` is what a progress callback receives.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Final
+
+from dlmskit import axdr
+from dlmskit.apdu import CaptureObjectDefinition, EntryDescriptor, RangeDescriptor
+from dlmskit.apdu.common import SelectiveAccessDescriptor
+from dlmskit.axdr import Data, decode, decode_length, decode_prefix
+from dlmskit.cosem import DateTime, Obis
+from dlmskit.errors import DecodeError, LocalProtocolError, RemoteProtocolError
+from dlmskit.model.classdef import UnknownClassError
+from dlmskit.model.schema import (
+    AnySimple,
+    FixedOctets,
+    OctetKind,
+    Quantity,
+    Scaled,
+    Schema,
+    SchemaError,
+    TypeContext,
+)
+from dlmskit.model.typed import Column, Resolver, typed_columns
+
+__all__ = [
+    "ProfileProgress",
+    "ProfileRow",
+    "RowStream",
+    "column_typer",
+    "select_columns",
+    "selective_access",
+]
+
+_ARRAY = 0x01
+CLOCK_CLASS = 8
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileProgress:
+    """How far a profile read is: rows out, raw octets and blocks received."""
+
+    rows: int
+    octets: int
+    blocks: int
+    done: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ProfileRow:
+    """One buffer entry, typed: ``values[i]`` belongs to ``columns[i]``."""
+
+    values: tuple[Any, ...]
+    columns: tuple[Column, ...]
+
+    def __getitem__(self, index: int) -> Any:
+        return self.values[index]
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    @property
+    def timestamp(self) -> DateTime | None:
+        for value, column in zip(self.values, self.columns, strict=True):
+            if column.class_id == CLOCK_CLASS and isinstance(value, DateTime):
+                return value
+        return None
+
+
+class RowStream:
+    """Rows of an encoded array of structures, parsed as its octets arrive.
+
+    :meth:`feed` takes the next raw octets and returns the rows now complete; :meth:`close`
+    checks that the array ended exactly. A buffer that is not an array of rows (a meter's
+    compact-array, say) is decoded whole at :meth:`close`.
+    """
+
+    def __init__(self) -> None:
+        self._buf = bytearray()
+        self._pos = 0
+        self._remaining: int | None = None  # rows still to come, once the header is read
+        self._whole = False
+
+    def feed(self, data: bytes) -> list[Data]:
+        self._buf += data
+        if self._whole:
+            return []
+        if self._remaining is None:
+            if not self._buf:
+                return []
+            if self._buf[0] != _ARRAY:
+                self._whole = True
+                return []
+            try:
+                count, self._pos = decode_length(bytes(self._buf[:6]), 1)
+            except DecodeError:
+                if len(self._buf) >= 6:
+                    raise
+                return []
+            self._remaining = count
+        rows: list[Data] = []
+        buf = bytes(self._buf)
+        while self._remaining:
+            try:
+                row, end = decode_prefix(buf, self._pos)
+            except DecodeError:
+                break  # not all there yet (close() tells a truncated buffer)
+            rows.append(row)
+            self._pos = end
+            self._remaining -= 1
+        if self._pos > 65536:
+            del self._buf[: self._pos]
+            self._pos = 0
+        return rows
+
+    def close(self) -> list[Data]:
+        """The rows left at the end (for a buffer decoded whole: all of them)."""
+        if self._whole:
+            value = decode(bytes(self._buf))
+            if isinstance(value, list):
+                return value
+            raise RemoteProtocolError(f"a profile buffer is an array, not {type(value).__name__}")
+        if self._remaining is None:
+            raise DecodeError("a profile buffer array, found nothing", 0, layer="A-XDR")
+        if self._remaining:
+            _, end = decode_prefix(bytes(self._buf), self._pos)  # raises the real error
+            raise DecodeError(
+                f"{self._remaining} more rows, found the end of the data", end, layer="A-XDR"
+            )
+        if self._pos != len(self._buf):
+            raise DecodeError(
+                f"the end of the buffer, found {len(self._buf) - self._pos} more octets",
+                self._pos,
+                layer="A-XDR",
+            )
+        return []
+
+
+def _definition(column: Column) -> CaptureObjectDefinition:
+    return CaptureObjectDefinition(
+        column.class_id, column.logical_name, column.attribute_index, column.data_index
+    )
+
+
+def select_columns(columns: Sequence[Column], wanted: Sequence[Any] | None) -> list[int]:
+    """Indexes (0-based) of the capture objects asked for by position (1-based int), by
+    logical name (an Obis or its text) or as Column; None: all of them."""
+    if wanted is None:
+        return list(range(len(columns)))
+    chosen = []
+    for item in wanted:
+        if isinstance(item, int) and not isinstance(item, bool):
+            if not 1 <= item <= len(columns):
+                raise LocalProtocolError(f"column {item} is not in 1..{len(columns)}")
+            chosen.append(item - 1)
+            continue
+        if isinstance(item, Column):
+            matches = [i for i, c in enumerate(columns) if c == item]
+        else:
+            try:
+                name = Obis.parse(item)
+            except (ValueError, TypeError) as exc:
+                raise LocalProtocolError(f"no column {item!r}: {exc}") from None
+            matches = [i for i, c in enumerate(columns) if c.logical_name == name]
+        if not matches:
+            raise LocalProtocolError(f"the profile captures no {item!r}")
+        chosen.append(matches[0])
+    return chosen
+
+
+def _date_time(value: Any) -> DateTime:
+    if isinstance(value, DateTime):
+        return value
+    if isinstance(value, _dt.datetime):
+        if value.tzinfo is None:
+            raise LocalProtocolError("a date range needs time-zone aware datetimes")
+        return DateTime.from_datetime(value)
+    raise LocalProtocolError(f"a date range bound is a datetime or DateTime, not {value!r}")
+
+
+def selective_access(
+    columns: Sequence[Column],
+    chosen: Sequence[int],
+    *,
+    start: Any = None,
+    end: Any = None,
+    from_entry: int | None = None,
+    to_entry: int | None = None,
+) -> tuple[SelectiveAccessDescriptor | None, list[int]]:
+    """The selective access for a read, and the indexes (into what the meter will send) of
+    the columns asked for. By date range the meter sends exactly the chosen columns (in
+    capture order); by entry range it sends a contiguous run of columns, so more may come
+    than asked and the caller keeps the ones it wants."""
+    every = list(range(len(columns)))
+    ordered = sorted(set(chosen))
+    if start is not None or end is not None:
+        if from_entry is not None or to_entry is not None:
+            raise LocalProtocolError("read by date range or by entry range, not both")
+        clocks = [i for i, c in enumerate(columns) if c.class_id == CLOCK_CLASS]
+        if not clocks:
+            raise LocalProtocolError("the profile captures no clock: read by entry range")
+        restricting = _definition(columns[clocks[0]])
+        low = (
+            _date_time(start)
+            if start is not None
+            else DateTime.from_datetime(_dt.datetime(1970, 1, 1, tzinfo=_dt.UTC))
+        )
+        high = (
+            _date_time(end)
+            if end is not None
+            else DateTime.from_datetime(_dt.datetime(2099, 12, 31, 23, 59, 59, tzinfo=_dt.UTC))
+        )
+        selected = () if ordered == every else tuple(_definition(columns[i]) for i in ordered)
+        descriptor = RangeDescriptor(restricting, low, high, selected).to_access()
+        sent = ordered if selected else every
+        return descriptor, [sent.index(i) for i in chosen]
+    if from_entry is not None or to_entry is not None:
+        first = from_entry if from_entry is not None else 1
+        last = to_entry if to_entry is not None else 0
+        if first < 1 or last < 0 or (last and last < first):
+            raise LocalProtocolError("entries count from 1; to_entry 0 means the last")
+        if ordered == every:
+            low_col, high_col = 1, 0
+            base = 0
+        else:
+            low_col, high_col = ordered[0] + 1, ordered[-1] + 1
+            base = ordered[0]
+        descriptor = EntryDescriptor(first, last, low_col, high_col).to_access()
+        return descriptor, [i - base for i in chosen]
+    return None, list(chosen)
+
+
+# -- typing rows fast ----------------------------------------------------------------------------
+
+_INT_TYPES: Final = frozenset(
+    {
+        axdr.Integer,
+        axdr.Long,
+        axdr.DoubleLong,
+        axdr.Long64,
+        axdr.Unsigned,
+        axdr.LongUnsigned,
+        axdr.DoubleLongUnsigned,
+        axdr.Long64Unsigned,
+    }
+)
+
+
+def _safe(schema: Schema, context: TypeContext) -> Callable[[Any], Any]:
+    to_typed = schema.to_typed
+
+    def typed(raw: Any) -> Any:
+        try:
+            return to_typed(raw, context)
+        except SchemaError:
+            return raw
+
+    return typed
+
+
+def column_typer(column: Column, resolver: Resolver) -> Callable[[Any], Any]:
+    """A function typing one column's values exactly as :func:`dlmskit.model.typed.typed_rows`
+    does, resolved once and with fast paths for the two columns every load profile has: a
+    clock's date-time and a register value scaled by its scaler_unit."""
+    generic: Callable[[Any], Any]
+    if column.attribute_index == 0 or column.data_index:
+        return lambda raw: typed_columns([raw], [column], resolver)[0]
+    try:
+        definition, context = resolver(column.class_id, column.logical_name)
+        schema = definition.attribute(column.attribute_index).schema
+    except (UnknownClassError, LocalProtocolError):
+        return lambda raw: raw
+    generic = _safe(schema, context)
+    su = context.scaler_unit
+    if isinstance(schema, Scaled) and isinstance(schema.inner, AnySimple) and su is not None:
+        scaler, unit = su.scaler, su.unit
+
+        def scaled(raw: Any) -> Any:
+            if type(raw) in _INT_TYPES:
+                value = Decimal(f"{int(raw)}E{scaler}") if scaler else Decimal(int(raw))
+                return Quantity(value, unit, scaler, raw)
+            return generic(raw)
+
+        return scaled
+    if isinstance(schema, FixedOctets) and schema.kind is OctetKind.DATE_TIME:
+
+        def date_time(raw: Any) -> Any:
+            if type(raw) is bytes and len(raw) == 12:
+                return DateTime.from_bytes(raw)
+            return generic(raw)
+
+        return date_time
+    return generic
