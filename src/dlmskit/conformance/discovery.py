@@ -11,12 +11,9 @@ logical device name.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
-
 from dlmskit.apdu import ApplicationContextName, DataAccessResult
 from dlmskit.axdr import Data
+from dlmskit.client.objects import AttributeAccess, MethodAccess, parse_object_list
 from dlmskit.conformance.cases import CaseEnded
 from dlmskit.conformance.channels import Connection
 from dlmskit.conformance.iut import (
@@ -32,14 +29,12 @@ from dlmskit.model import SchemaError, get_class
 from dlmskit.security import Mechanism
 
 __all__ = [
-    "AccessRights",
-    "ObjectEntry",
     "ObjectListError",
-    "attribute_readable",
-    "attribute_writable",
+    "can_invoke",
+    "can_read",
+    "can_write",
+    "check_object_list",
     "discover",
-    "method_allowed",
-    "parse_object_list",
 ]
 
 LOGICAL_DEVICE_NAME = Obis(0, 0, 42, 0, 0, 255)
@@ -50,100 +45,48 @@ class ObjectListError(DlmsError, ValueError):
     """An object_list that does not have the structure the class table gives it."""
 
 
-@dataclass(frozen=True, slots=True)
-class AccessRights:
-    """Access modes as the Association LN object states them (its version's numbering)."""
-
-    attributes: Mapping[int, int] = field(default_factory=dict)
-    selectors: Mapping[int, tuple[int, ...]] = field(default_factory=dict)
-    methods: Mapping[int, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class ObjectEntry:
-    class_id: int
-    version: int
-    logical_name: Obis
-    rights: AccessRights
-
-    @property
-    def label(self) -> str:
-        return f"{self.class_id}/{self.logical_name}"
-
-
-def _int(value: object, what: str, index: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise ObjectListError(f"object_list[{index}]: {what} is not an integer")
-    return int(value)
-
-
-def parse_object_list(value: Data, association_version: int = 2) -> list[ObjectEntry]:
-    """The entries of an Association LN ``object_list`` value (raw A-XDR ``Data``)."""
-    definition = get_class(15, min(association_version, 3))
-    schema = definition.attribute(2).schema
+def check_object_list(value: Data, association_version: int = 2) -> None:
+    """Check an Association LN ``object_list`` value against the class table (the client's
+    reader, :func:`dlmskit.client.objects.parse_object_list`, takes what it can use; the
+    suite wants to know that the whole value is what the class defines)."""
+    definition = get_class(15, min(max(association_version, 0), 3))
     try:
-        schema.validate(value)
+        definition.attribute(2).schema.validate(value)
     except SchemaError as exc:
         raise ObjectListError(f"the object_list does not match {definition}: {exc}") from None
-    rows: Any = value  # its structure was checked just above
-    entries = []
-    for index, element in enumerate(rows):
-        class_id, version, name, (attribute_access, method_access) = element
-        attributes: dict[int, int] = {}
-        selectors: dict[int, tuple[int, ...]] = {}
-        for item in attribute_access:
-            attribute = _int(item[0], "attribute_id", index)
-            attributes[attribute] = _int(item[1], "access_mode", index)
-            if isinstance(item[2], list):
-                selectors[attribute] = tuple(_int(s, "access_selector", index) for s in item[2])
-        methods = {
-            _int(item[0], "method_id", index): int(bool(item[1]))
-            if isinstance(item[1], bool)
-            else _int(item[1], "access_mode", index)
-            for item in method_access
-        }
-        entries.append(
-            ObjectEntry(
-                _int(class_id, "class_id", index),
-                _int(version, "version", index),
-                Obis(*name),
-                AccessRights(attributes, selectors, methods),
-            )
-        )
-    return entries
 
 
-# Access modes: Association LN v0-v2 attribute access_mode 0..6 (4-6: authenticated);
-# v3 bit-mapped (bit 0 read, bit 1 write, bits 2.. the protection required).
-_AUTH_ATTR = {4: 1, 5: 2, 6: 3}
+# What an association may do, from the access_mode it states. Association LN v0-v2:
+# attributes 4-6 and methods 2 need an authenticated request; v3 (bit-mapped): bits 2-7 ask
+# for protected (authenticated, encrypted, signed) requests and responses. A request that
+# does not carry the protection asked for must be refused; this suite protects requests of
+# ciphered associations only, and never signs them.
+_SIGNED = 0x10 | 0x80
 
 
-def _attribute_bits(mode: int, version: int, authenticated: bool) -> int:
-    if version >= 3:
-        if mode & 0xFC and not authenticated:
-            return 0  # the request must be protected: a plain request is refused
-        return mode & 3
-    if mode in _AUTH_ATTR:
-        return _AUTH_ATTR[mode] if authenticated else 0
-    return mode & 3 if mode <= 3 else 0
+def _protection_met(mode: int, bitmapped: bool, needs: bool, authenticated: bool) -> bool:
+    if bitmapped:
+        required = mode & 0xFC
+        return not required or (authenticated and not required & _SIGNED)
+    return not needs or authenticated
 
 
-def attribute_readable(mode: int, version: int, *, authenticated: bool) -> bool:
-    return bool(_attribute_bits(mode, version, authenticated) & 1)
+def can_read(access: AttributeAccess, *, authenticated: bool) -> bool:
+    return access.readable and _protection_met(
+        access.mode, access.bitmapped, access.authenticated, authenticated
+    )
 
 
-def attribute_writable(mode: int, version: int, *, authenticated: bool) -> bool:
-    return bool(_attribute_bits(mode, version, authenticated) & 2)
+def can_write(access: AttributeAccess, *, authenticated: bool) -> bool:
+    return access.writable and _protection_met(
+        access.mode, access.bitmapped, access.authenticated, authenticated
+    )
 
 
-def method_allowed(mode: int, version: int, *, authenticated: bool) -> bool:
-    if version >= 3:
-        if mode & 0xFC and not authenticated:
-            return False
-        return bool(mode & 1)
-    if mode == 2:  # authenticated_access
-        return authenticated
-    return mode == 1
+def can_invoke(access: MethodAccess, *, authenticated: bool) -> bool:
+    return access.allowed and _protection_met(
+        access.mode, access.bitmapped, access.authenticated, authenticated
+    )
 
 
 _MECHANISMS = {int(m): m for m in Mechanism}

@@ -26,15 +26,15 @@ from dlmskit.apdu import (
 )
 from dlmskit.apdu.common import CaptureObjectDefinition
 from dlmskit.axdr import Data
+from dlmskit.client.objects import ObjectInfo, parse_object_list
 from dlmskit.conformance.cases import Inconclusive, Plan, Verdict, case
 from dlmskit.conformance.context import CaseContext
 from dlmskit.conformance.discovery import (
     CURRENT_ASSOCIATION,
-    ObjectEntry,
-    attribute_readable,
-    attribute_writable,
-    method_allowed,
-    parse_object_list,
+    can_invoke,
+    can_read,
+    can_write,
+    check_object_list,
 )
 from dlmskit.conformance.iut import AssociationSpec, Iut
 from dlmskit.conformance.plans.appl import _usable, is_association_name
@@ -68,8 +68,7 @@ TRANSIENT = frozenset(
 class ObjectsSeen:
     """What one association showed, shared by the object cases of a run."""
 
-    association_version: int
-    entries: list[ObjectEntry]
+    entries: list[ObjectInfo]
     values: dict[tuple[Obis, int], Data | DataAccessResult] = field(default_factory=dict)
 
 
@@ -85,7 +84,7 @@ def _authenticated(spec: AssociationSpec) -> bool:
     return bool(spec.security.policy.request_protection & Protection.AUTHENTICATED)
 
 
-def _label(entry: ObjectEntry, attribute: int | None = None, kind: str = "attribute") -> str:
+def _label(entry: ObjectInfo, attribute: int | None = None, kind: str = "attribute") -> str:
     text = f"{entry.class_id}/{entry.logical_name}"
     return text if attribute is None else f"{text} {kind} {attribute}"
 
@@ -99,19 +98,18 @@ async def _seen(ctx: CaseContext, session: Session) -> ObjectsSeen:
     value = await session.get(15, CURRENT_ASSOCIATION, 2, note="GET object_list")
     if isinstance(value, DataAccessResult):
         raise Inconclusive(f"the object list cannot be read: {value.name}")
-    version = 2
-    entries = parse_object_list(value, version)  # ObjectListError: the list is malformed
-    for entry in entries:
-        if entry.class_id == 15 and entry.logical_name == CURRENT_ASSOCIATION:
-            version = entry.version
-    if version != 2:
-        entries = parse_object_list(value, version)
-    seen = ObjectsSeen(version, [e for e in entries if e.logical_name not in ctx.iut.objects.skip])
+    entries = parse_object_list(value)  # ObjectListError: the list is malformed
+    version = next(
+        (e.version for e in entries if e.class_id == 15 and e.logical_name == CURRENT_ASSOCIATION),
+        2,
+    )
+    check_object_list(value, version)
+    seen = ObjectsSeen([e for e in entries if e.logical_name not in ctx.iut.objects.skip])
     ctx.shared.objects[spec.name] = seen
     return seen
 
 
-def _definition(entry: ObjectEntry) -> ClassDef | None:
+def _definition(entry: ObjectInfo) -> ClassDef | None:
     try:
         return get_class(entry.class_id, entry.version)
     except UnknownClassError:
@@ -188,10 +186,8 @@ async def t_cosem_obj_p1(ctx: CaseContext) -> None:
                 "the logical name is not in the OBIS table this suite knows",
                 subject=subject,
             )
-        mode = entry.rights.attributes.get(1)
-        if mode is None or not attribute_readable(
-            mode, seen.association_version, authenticated=authenticated
-        ):
+        access = entry.attributes.get(1)
+        if access is None or not can_read(access, authenticated=authenticated):
             continue
         value = await _read(ctx, session, seen, entry, 1)
         same = value == bytes(ln) or (ln == CURRENT_ASSOCIATION and is_association_name(value))
@@ -210,7 +206,7 @@ def _manufacturer_specific(ln: Obis) -> bool:
 
 
 async def _read(
-    ctx: CaseContext, session: Session, seen: ObjectsSeen, entry: ObjectEntry, attribute: int
+    ctx: CaseContext, session: Session, seen: ObjectsSeen, entry: ObjectInfo, attribute: int
 ) -> Data | DataAccessResult:
     key = (entry.logical_name, attribute)
     if key in seen.values:
@@ -240,8 +236,8 @@ async def t_cosem_attr_read_p1(ctx: CaseContext) -> None:
     authenticated = _authenticated(session.spec)
     for entry in seen.entries:
         definition = _definition(entry)
-        for attribute, mode in sorted(entry.rights.attributes.items()):
-            if not attribute_readable(mode, seen.association_version, authenticated=authenticated):
+        for attribute, access in sorted(entry.attributes.items()):
+            if not can_read(access, authenticated=authenticated):
                 continue
             subject = _label(entry, attribute)
             value = await _read(ctx, session, seen, entry, attribute)
@@ -285,13 +281,12 @@ async def t_cosem_access_n1(ctx: CaseContext) -> None:
     session = await ctx.session()
     seen = await _seen(ctx, session)
     authenticated = _authenticated(session.spec)
-    version = seen.association_version
     has_set = bool(session.negotiated_conformance & Conformance.SET)
     for entry in seen.entries:
-        for attribute, mode in sorted(entry.rights.attributes.items()):
+        for attribute, access in sorted(entry.attributes.items()):
             subject = _label(entry, attribute)
-            readable = attribute_readable(mode, version, authenticated=authenticated)
-            writable = attribute_writable(mode, version, authenticated=authenticated)
+            readable = can_read(access, authenticated=authenticated)
+            writable = can_write(access, authenticated=authenticated)
             if not readable:
                 value = await session.get(entry.class_id, entry.logical_name, attribute)
                 ctx.observe(
@@ -321,7 +316,7 @@ async def t_cosem_access_n1(ctx: CaseContext) -> None:
 
 
 async def _profile_rows(
-    session: Session, entry: ObjectEntry, selection: SelectiveAccessDescriptor, what: str
+    session: Session, entry: ObjectInfo, selection: SelectiveAccessDescriptor, what: str
 ) -> list[Data] | DataAccessResult:
     value = await session.get(7, entry.logical_name, 2, selection, note=f"GET buffer {what}")
     if isinstance(value, DataAccessResult):
@@ -354,16 +349,15 @@ async def t_cosem_selective_p1(ctx: CaseContext) -> None:
         e
         for e in seen.entries
         if e.class_id == 7
-        and attribute_readable(
-            e.rights.attributes.get(2, 0), seen.association_version, authenticated=authenticated
-        )
-        and e.rights.selectors.get(2)
+        and 2 in e.attributes
+        and can_read(e.attributes[2], authenticated=authenticated)
+        and e.attributes[2].selectors
     ]
     if not profiles:
         raise ctx.inapplicable("no profile buffer offers selective access here")
     for entry in profiles:
         subject = _label(entry, 2)
-        selectors = entry.rights.selectors.get(2, ())
+        selectors = entry.attributes[2].selectors or ()
         in_use = await session.get(7, entry.logical_name, 7, note="GET entries_in_use")
         if not isinstance(in_use, int) or isinstance(in_use, bool) or in_use < 2:
             ctx.observe(
@@ -404,7 +398,7 @@ async def t_cosem_selective_p1(ctx: CaseContext) -> None:
             await _by_range(ctx, session, entry, subject)
 
 
-async def _by_range(ctx: CaseContext, session: Session, entry: ObjectEntry, subject: str) -> None:
+async def _by_range(ctx: CaseContext, session: Session, entry: ObjectInfo, subject: str) -> None:
     columns = await session.get(7, entry.logical_name, 3, note="GET capture_objects")
     if not isinstance(columns, list) or not columns:
         ctx.observe(Verdict.INCONCLUSIVE, "the capture objects can be read", repr(columns), subject)
@@ -472,20 +466,19 @@ async def t_cosem_write_p1(ctx: CaseContext) -> None:
         raise ctx.inapplicable("the association does not negotiate SET")
     seen = await _seen(ctx, session)
     authenticated = _authenticated(session.spec)
-    version = seen.association_version
     written = 0
     for entry in seen.entries:
         definition = _definition(entry)
         if definition is None or entry.class_id in NO_WRITE_BACK:
             continue
-        for attribute, mode in sorted(entry.rights.attributes.items()):
+        for attribute, access in sorted(entry.attributes.items()):
             if attribute > definition.attribute_count or definition.attribute(attribute).dynamic:
                 continue
             if (entry.class_id, attribute) in NO_WRITE_BACK_ATTRIBUTES:
                 continue
             if not (
-                attribute_readable(mode, version, authenticated=authenticated)
-                and attribute_writable(mode, version, authenticated=authenticated)
+                can_read(access, authenticated=authenticated)
+                and can_write(access, authenticated=authenticated)
             ):
                 continue
             subject = _label(entry, attribute)
@@ -540,16 +533,14 @@ async def t_cosem_method_p1(ctx: CaseContext) -> None:
     invoked = 0
     for ref in safe:
         entry = by_name.get((ref.class_id, ref.logical_name))
-        if entry is None or ref.method not in entry.rights.methods:
+        if entry is None or ref.method not in entry.methods:
             continue
         definition = _definition(entry)
         if definition is None or ref.method > definition.method_count:
             continue
         schema = definition.method(ref.method).parameter
         parameter = None if schema is None else schema.default()
-        allowed = method_allowed(
-            entry.rights.methods[ref.method], seen.association_version, authenticated=authenticated
-        )
+        allowed = can_invoke(entry.methods[ref.method], authenticated=authenticated)
         result, _ = await session.action(ref.class_id, ref.logical_name, ref.method, parameter)
         invoked += 1
         subject = _label(entry, ref.method, "method")

@@ -32,7 +32,7 @@ from dlmskit.association import Ciphering
 from dlmskit.axdr import Enum
 from dlmskit.conformance.cases import Inconclusive, Plan, Verdict, case
 from dlmskit.conformance.context import CaseContext
-from dlmskit.conformance.discovery import attribute_readable
+from dlmskit.conformance.discovery import can_read
 from dlmskit.conformance.iut import AssociationSpec, Iut
 from dlmskit.conformance.plans._common import served
 from dlmskit.conformance.plans.appl import _usable
@@ -390,19 +390,15 @@ async def t_sec_access_n1(ctx: CaseContext) -> None:
         low_session = await ctx.session(low)
         low_seen = await _seen(ctx, low_session)
         low_auth = _authenticated(low)
-        low_modes = {e.logical_name: e.rights.attributes for e in low_seen.entries}
+        low_rights = {e.logical_name: e.attributes for e in low_seen.entries}
         for entry in high_seen.entries:
             if entry.class_id in (12, 15):
                 continue  # association objects: each association reaches its own by name
-            for attribute, mode in sorted(entry.rights.attributes.items()):
-                if not attribute_readable(
-                    mode, high_seen.association_version, authenticated=high_auth
-                ):
+            for attribute, access in sorted(entry.attributes.items()):
+                if not can_read(access, authenticated=high_auth):
                     continue
-                low_mode = low_modes.get(entry.logical_name, {}).get(attribute)
-                if low_mode is not None and attribute_readable(
-                    low_mode, low_seen.association_version, authenticated=low_auth
-                ):
+                low_access = low_rights.get(entry.logical_name, {}).get(attribute)
+                if low_access is not None and can_read(low_access, authenticated=low_auth):
                     continue
                 value = await low_session.get(entry.class_id, entry.logical_name, attribute)
                 tested += 1
