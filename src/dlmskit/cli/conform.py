@@ -93,11 +93,21 @@ def conform(
         ),
     ] = None,
     client: Annotated[
-        int, typer.Option("--client", help="Without --iut: the public client's address.")
-    ] = 16,
+        int | None,
+        typer.Option(
+            "--client",
+            help="Without --iut: the public client's address (default 16).",
+            show_default=False,
+        ),
+    ] = None,
     logical_device: Annotated[
-        int, typer.Option("--logical-device", help="Without --iut: the logical device.")
-    ] = 1,
+        int | None,
+        typer.Option(
+            "--logical-device",
+            help="Without --iut: the logical device (default 1).",
+            show_default=False,
+        ),
+    ] = None,
     physical: Annotated[
         int | None,
         typer.Option(
@@ -170,10 +180,17 @@ def conform(
         )
         from dlmskit.conformance.report import write_reports
 
-        try:
-            target = Connection.parse(connection)
-        except ValueError as exc:
-            raise CliError(str(exc), ExitCode.USAGE) from None
+        target = None
+        if not head_end:
+            try:
+                target = Connection.parse(
+                    connection,
+                    client_address=client,
+                    server_address=logical_device,
+                    physical_address=physical,
+                )
+            except ValueError as exc:
+                raise CliError(str(exc), ExitCode.USAGE) from None
         description: Iut | None = None
         try:
             if iut is not None and str(iut) == "reference" and not iut.exists():
@@ -193,14 +210,18 @@ def conform(
         settings = RunSettings(include=tuple(include or ()), exclude=tuple(exclude or ()))
         progress = _Progress(state, json_out=json_out)
         if head_end:
+            from dlmskit.cli.endpoints import parse_endpoint
+
+            place = parse_endpoint(connection)
 
             def ready(port: int) -> None:
-                where = f"{target.scheme}://{target.host}:{port}"
+                scheme = "hdlc+tcp" if place.framing == "hdlc" else "tcp"
+                where = f"{scheme}://{place.host}:{port}"
                 state.err.print(f"reference meter listening on {where}: connect the head-end")
 
             result = asyncio.run(
                 run_head_end(
-                    target,
+                    connection,
                     description,
                     settings,
                     sessions=sessions,
@@ -210,10 +231,8 @@ def conform(
                 )
             )
         else:
+            assert target is not None
             discovery: dict[str, object] = {
-                "client": client,
-                "logical_device": logical_device,
-                "physical_address": physical,
                 "timeouts": Timeouts(response_timeout or 3.0, silence or 0.6),
             }
             try:

@@ -1,8 +1,8 @@
 """How the suite talks to the IUT: connections, and strict raw channels under test control.
 
-* :class:`Connection` -- a connection string: ``tcp://host:port`` and ``udp://host:port``
-  (IEC 62056-47 wrapper), ``hdlc+tcp://host:port`` (HDLC over a TCP stream),
-  ``serial:///dev/ttyUSB0?baud=9600`` (HDLC on a serial port).
+* :class:`Connection` -- a connection string, read by :class:`dlmskit.client.Target`:
+  ``tcp://host:port`` and ``udp://host:port`` (IEC 62056-47 wrapper), ``hdlc+tcp://`` and
+  ``hdlc+udp://host:port``, ``serial:///dev/ttyUSB0?baud=9600`` (HDLC).
 * :class:`HdlcProbe` -- a primary station whose every frame the test case chooses: it sends
   frames built with :mod:`dlmskit.link.hdlc.frame` (or raw bytes, for frames broken on
   purpose), receives the meter's frames through a :class:`~dlmskit.link.hdlc.FrameReader`, and
@@ -23,13 +23,13 @@ import contextlib
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
-from urllib.parse import parse_qs, urlsplit
+from typing import Any, Protocol
 
+from dlmskit.client.target import Target
 from dlmskit.conformance.cases import Failed, Inconclusive
 from dlmskit.conformance.iut import ProfileKind, Timeouts
 from dlmskit.conformance.trace import RecordingTransport
-from dlmskit.errors import DlmsError, LocalProtocolError
+from dlmskit.errors import DlmsError
 from dlmskit.io.base import Transport
 from dlmskit.link.errors import LinkLostError
 from dlmskit.link.hdlc.events import LinkParameters
@@ -56,68 +56,41 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Connection:
-    """Where the IUT is and which profile reaches it."""
+    """Where the IUT is and which profile reaches it: a connection string as the client reads
+    it (:class:`dlmskit.client.Target`; the addresses it may carry are what discovery uses --
+    the test cases take theirs from the IUT description)."""
 
-    scheme: str
-    host: str = ""
-    port: int = 0
-    device: str = ""
-    baudrate: int = 9600
-
-    SCHEMES = ("tcp", "udp", "hdlc+tcp", "serial")
+    target: Target
+    text: str
 
     @classmethod
-    def parse(cls, text: str) -> Connection:
-        parts = urlsplit(text)
-        scheme = parts.scheme.lower()
-        if scheme not in cls.SCHEMES:
-            raise LocalProtocolError(
-                f"connection {text!r}: the scheme must be one of {', '.join(cls.SCHEMES)}"
-            )
-        if scheme == "serial":
-            device = parts.path or parts.netloc
-            if not device:
-                raise LocalProtocolError(f"connection {text!r}: no serial device")
-            query = parse_qs(parts.query)
-            try:
-                baud = int(query.get("baud", ["9600"])[0])
-            except ValueError:
-                raise LocalProtocolError(f"connection {text!r}: baud is a number") from None
-            return cls(scheme, device=device, baudrate=baud)
-        try:
-            port = parts.port
-        except ValueError:
-            port = None
-        if not parts.hostname or port is None:
-            raise LocalProtocolError(f"connection {text!r}: host and port are needed")
-        return cls(scheme, host=parts.hostname, port=port)
+    def parse(cls, text: str, **options: Any) -> Connection:
+        return cls(Target.parse(text, **options), text)
 
     @property
     def profile(self) -> ProfileKind:
-        return ProfileKind.HDLC if self.scheme in ("hdlc+tcp", "serial") else ProfileKind.WRAPPER
+        return ProfileKind(self.target.link)
 
     @property
     def datagrams(self) -> bool:
-        return self.scheme == "udp"
+        return self.target.transport == "udp"
+
+    @property
+    def host(self) -> str:
+        return self.target.host
+
+    @property
+    def port(self) -> int:
+        return self.target.port
 
     async def open(self) -> Transport:
         """A new transport to the IUT (a new TCP connection, a new UDP socket, the port)."""
-        if self.scheme in ("tcp", "hdlc+tcp"):
-            from dlmskit.io.tcp import TcpTransport
+        from dlmskit.client.links import open_transport
 
-            return await TcpTransport.connect(self.host, self.port)
-        if self.scheme == "udp":
-            from dlmskit.io.udp import UdpTransport
-
-            return await UdpTransport.connect(self.host, self.port, local_host="127.0.0.1")
-        from dlmskit.io.serial import SerialTransport
-
-        return await SerialTransport.open(self.device, baudrate=self.baudrate)
+        return await open_transport(self.target, timeout=10.0)
 
     def __str__(self) -> str:
-        if self.scheme == "serial":
-            return f"serial://{self.device}?baud={self.baudrate}"
-        return f"{self.scheme}://{self.host}:{self.port}"
+        return self.text
 
 
 class ApduChannel(Protocol):

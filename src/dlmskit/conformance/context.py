@@ -14,6 +14,7 @@ from dlmskit.conformance.iut import AssociationSpec, Iut, ProfileKind
 from dlmskit.conformance.session import Session, SessionState
 from dlmskit.conformance.trace import RecordingTransport, Trace
 from dlmskit.io.base import Transport
+from dlmskit.link.errors import LinkError
 from dlmskit.link.hdlc.frame import HdlcAddress
 
 if TYPE_CHECKING:
@@ -113,7 +114,7 @@ class CaseContext:
         """A new connection to the IUT, recorded into this test's trace."""
         try:
             inner = await self.shared.opener()
-        except OSError as exc:
+        except (OSError, LinkError) as exc:
             raise Inconclusive(f"cannot connect to the IUT: {exc}") from None
         recording = RecordingTransport(inner, self.trace, framing)
         self.trace.note("connection opened")

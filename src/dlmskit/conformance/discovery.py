@@ -119,13 +119,14 @@ def _context(value: Data | DataAccessResult) -> ApplicationContextName | None:
 async def discover(
     connection: Connection,
     *,
-    client: int = 16,
-    logical_device: int = 1,
-    physical_address: int | None = None,
-    address_size: int | None = None,
     timeouts: Timeouts | None = None,
 ) -> Iut:
-    """Describe the IUT from its public association (see the module docstring)."""
+    """Describe the IUT from its public association (see the module docstring): the client
+    and server addresses are the connection string's (public client 16 to logical device 1
+    when it names none)."""
+    target = connection.target
+    client, logical_device = target.client_address, target.server_address
+    physical_address, address_size = target.physical_address, target.address_size
     from dlmskit.conformance.context import CaseContext, RunShared
 
     public = AssociationSpec("public", client, logical_device)

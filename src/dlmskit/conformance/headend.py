@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from dlmskit import apdu as a
 from dlmskit.apdu import AARE, AARQ, RLRE, RLRQ, Conformance, InitiateRequest, InitiateResponse
-from dlmskit.conformance.channels import Connection
+from dlmskit.cli.endpoints import Endpoint
 from dlmskit.conformance.iut import AssociationSpec, Iut, ProfileKind
 from dlmskit.conformance.trace import Direction, Trace
 from dlmskit.errors import DlmsError, LocalProtocolError
@@ -194,7 +194,7 @@ class _Relay:
 
 
 async def capture_head_end(
-    endpoint: Connection,
+    endpoint: Endpoint,
     meter: object,
     *,
     sessions: int = 1,
@@ -209,12 +209,12 @@ async def capture_head_end(
     from dlmskit.link.hdlc import StationSettings
     from dlmskit.server import MeterServer, SingleMeter
 
-    if endpoint.scheme not in ("tcp", "hdlc+tcp"):
+    if endpoint.transport != "tcp" or endpoint.framing not in ("wrapper", "hdlc"):
         raise LocalProtocolError(
             "the reference meter listens on tcp:// (wrapper) or hdlc+tcp:// only"
         )
     loop = asyncio.get_running_loop()
-    trace = Trace(loop.time, "hdlc" if endpoint.scheme == "hdlc+tcp" else "wrapper")
+    trace = Trace(loop.time, endpoint.framing)
     options: dict[str, object] = {}
     if clock is not None:
         options["clock"] = clock
@@ -223,7 +223,7 @@ async def capture_head_end(
         hdlc=hdlc_settings if isinstance(hdlc_settings, StationSettings) else None,
         **options,  # type: ignore[arg-type]
     )
-    if endpoint.scheme == "tcp":
+    if endpoint.framing == "wrapper":
         inner = await server.serve_tcp("127.0.0.1", 0)
     else:
         inner = await server.serve_hdlc_tcp("127.0.0.1", 0)

@@ -31,8 +31,9 @@ from dlmskit.conformance.cases import (
 )
 from dlmskit.conformance.channels import Connection
 from dlmskit.conformance.context import CaseContext, RunShared
-from dlmskit.conformance.iut import AssociationSpec, Iut, IutError
-from dlmskit.errors import DlmsError
+from dlmskit.conformance.iut import AssociationSpec, Iut, IutError, ProfileKind
+from dlmskit.errors import DlmsError, LocalProtocolError
+from dlmskit.io.base import Transport
 
 __all__ = ["RunReport", "RunSettings", "run_cases", "run_head_end", "run_suite"]
 
@@ -239,7 +240,7 @@ async def run_suite(
 
 
 async def run_head_end(
-    endpoint: Connection | str,
+    endpoint: str,
     iut: Iut | None = None,
     settings: RunSettings | None = None,
     *,
@@ -250,30 +251,32 @@ async def run_head_end(
     registry: CaseRegistry = CASES,
     progress: Progress | None = None,
 ) -> RunReport:
-    """Head-end conformance: serve the reference meter (or ``meter``) on ``endpoint`` behind
-    a recording relay, let a head-end work with it (``sessions`` connections, at most
+    """Head-end conformance: serve the reference meter (or ``meter``) on ``endpoint``
+    (``tcp://HOST:PORT`` or ``hdlc+tcp://HOST:PORT``, port 0: any free port) behind a
+    recording relay, let a head-end work with it (``sessions`` connections, at most
     ``timeout`` seconds), then judge what it sent. ``iut`` describes the meter's associations
     (for their keys; default: the reference meter's description)."""
     import dlmskit.conformance.plans  # noqa: F401  # fills CASES
+    from dlmskit.cli.endpoints import parse_endpoint
     from dlmskit.conformance.headend import analyse, capture_head_end
     from dlmskit.conformance.iut import reference_iut
 
-    conn = endpoint if isinstance(endpoint, Connection) else Connection.parse(endpoint)
+    place = parse_endpoint(endpoint)
+    profile = ProfileKind.HDLC if place.framing == "hdlc" else ProfileKind.WRAPPER
     description = iut if iut is not None else reference_iut()
     if meter is None:
         from dlmskit.simulator.model import build_meter, load_model
 
         meter = build_meter(load_model(), 0, now=_dt.datetime.now(_dt.UTC))
     trace = await capture_head_end(
-        conn, meter, sessions=sessions, timeout=timeout, on_ready=on_ready
+        place, meter, sessions=sessions, timeout=timeout, on_ready=on_ready
     )
-    capture = analyse(trace, conn.profile, description)
-    shared = RunShared(
-        description.with_profile(conn.profile),
-        conn.open,
-        conn.profile,
-        capture=capture,
-    )
+    capture = analyse(trace, profile, description)
+    shared = RunShared(description.with_profile(profile), _no_meter, profile, capture=capture)
     chosen = (settings or RunSettings()).include
     cases = registry.select(chosen, (settings or RunSettings()).exclude, (Plan.HEAD_END,))
-    return await run_cases(shared, cases, target=f"head-end on {conn}", progress=progress)
+    return await run_cases(shared, cases, target=f"head-end on {place}", progress=progress)
+
+
+async def _no_meter() -> Transport:
+    raise LocalProtocolError("in head-end mode the test cases judge captured traffic only")
