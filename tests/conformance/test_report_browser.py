@@ -124,4 +124,4 @@ def test_a_cases_traffic_opens_with_hex_and_decoded_view(report_page, browser) -
     hex_cells = details.find_elements(By.CSS_SELECTOR, "td.hex")
     decoded = details.find_elements(By.CSS_SELECTOR, "td.dec")
     assert hex_cells and hex_cells[0].text.startswith("00 01 00 10 00 01")  # a WPDU, client 16
-    assert any("AARQ" in d.text for d in decoded) and any("AARE" in d.text for d in decoded)
+    assert any("aarq {" in d.text for d in decoded) and any("aare {" in d.text for d in decoded)

@@ -17,23 +17,17 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, Final
 
-from dlmskit import apdu as _apdu
-from dlmskit.apdu import AuthenticationValue, InvokeIdAndPriority
-from dlmskit.apdu.ber import BerBitString, Oid
-from dlmskit.axdr import to_json
-from dlmskit.cosem import Obis
 from dlmskit.errors import DlmsError
 from dlmskit.io.base import Transport
 from dlmskit.link.hdlc.frame import Frame, FrameType, HdlcFrameError, decode_frame
 from dlmskit.link.hdlc.reader import FrameReader
 from dlmskit.link.llc import split_llc
 from dlmskit.link.wrapper import HEADER_LENGTH
-from dlmskit.security import Secret
 
 __all__ = [
     "Direction",
@@ -43,7 +37,7 @@ __all__ = [
     "describe_apdu",
 ]
 
-MAX_RENDER: Final = 600
+MAX_RENDER: Final = 2000
 
 
 class Direction(enum.Enum):
@@ -317,77 +311,20 @@ class RecordingTransport(Transport):
 
 
 def describe_apdu(data: bytes) -> str:
-    """One line for an APDU: its type and fields, Data as typed JSON; secrets hidden."""
+    """One line for an APDU: its name and its fields in the project's typed JSON (the
+    translator's view, :mod:`dlmskit.translator`), authentication values and keys hidden."""
+    from dlmskit.translator import Layer, TranslationError, translate
+    from dlmskit.translator.jsonview import message_to_json
+
     try:
-        value = _apdu.decode(data)
-    except DlmsError as exc:
+        translation = translate(data, layer=Layer.APDU)
+    except (TranslationError, DlmsError) as exc:
         return f"undecodable APDU ({len(data)} bytes): {exc}"
-    text = _render(value, 0)
-    if len(text) > MAX_RENDER:
-        text = text[: MAX_RENDER - 3] + "..."
-    return text
-
-
-def _render(value: object, depth: int) -> str:
-    if depth > 8:
-        return "..."
-    if value is None:
-        return "null"
-    if isinstance(value, AuthenticationValue | Secret):
-        return "<redacted>"
-    if isinstance(value, enum.Enum):
-        return value.name or str(value.value)
-    if isinstance(value, Obis):
-        return str(value)
-    if isinstance(value, InvokeIdAndPriority):
-        return f"{value.invoke_id}/{value.priority.name.lower()}/{value.service_class.name.lower()}"
-    if isinstance(value, Oid):
-        return ".".join(str(arc) for arc in value)
-    if isinstance(value, BerBitString):
-        return f"bits {value.octets.hex().upper()}/{value.unused_bits}"
-    if isinstance(value, bytes):
-        return value.hex().upper() if len(value) <= 64 else f"{value[:64].hex().upper()}..."
-    if isinstance(value, bool | int | float | Decimal | str) and type(value) in (
-        bool,
-        int,
-        float,
-        str,
-        Decimal,
-    ):
-        return repr(value)
-    if _is_data(value) or isinstance(value, list | tuple):
-        try:
-            return _compact_json(to_json(value))  # type: ignore[arg-type]
-        except DlmsError:
-            if not isinstance(value, list | tuple):
-                return repr(value)
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = []
-        for f in dataclasses.fields(value):
-            if f.name in _HIDDEN_FIELDS:
-                if getattr(value, f.name) is not None:
-                    fields.append(f"{f.name}=<redacted>")
-                continue
-            inner = getattr(value, f.name)
-            if inner is None and f.default is None:
-                continue
-            fields.append(f"{f.name}={_render(inner, depth + 1)}")
-        return f"{type(value).__name__}({', '.join(fields)})"
-    if isinstance(value, tuple | list):
-        return "[" + ", ".join(_render(v, depth + 1) for v in value) + "]"
-    return repr(value)
-
-
-_HIDDEN_FIELDS: Final = frozenset({"dedicated_key", "calling_authentication_value"})
-
-
-def _is_data(value: object) -> bool:
-    """A dlmskit.axdr Data value (typed int/str/float subclasses, dates, compact arrays)."""
-    module = type(value).__module__
-    return module.startswith(("dlmskit.axdr", "dlmskit.cosem"))
-
-
-def _compact_json(value: Any) -> str:
-    import json
-
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False, default=str)
+    lines = []
+    for message in translation.messages:
+        view = dict(message_to_json(message)["apdu"])
+        name = str(view.pop("apdu", "apdu"))
+        view.pop("tag", None)
+        lines.append(f"{name} {json.dumps(view, separators=(',', ':'), ensure_ascii=False)}")
+    text = "; ".join(lines) or f"no APDU in {len(data)} bytes"
+    return text if len(text) <= MAX_RENDER else text[: MAX_RENDER - 3] + "..."
