@@ -114,7 +114,7 @@ async def test_verdicts_of_every_ending() -> None:
     registry = _registry()
     report = await run_cases(_shared(), registry.select())
     verdicts = {r.label: (r.verdict, r.reason) for r in report.results}
-    assert verdicts["T_A_P1"] == (Verdict.PASSED, "1 checks held")
+    assert verdicts["T_A_P1"] == (Verdict.PASSED, "1 check held")
     assert verdicts["T_A_N1"] == (Verdict.FAILED, "the meter did it wrong: detail")
     assert verdicts["T_B_P1 [public]"] == (Verdict.INCONCLUSIVE, "public: cannot tell")
     assert verdicts["T_B_N1"] == (Verdict.INAPPLICABLE, "no HDLC")

@@ -141,7 +141,8 @@ async def _run_one(
         subject = f"{first.subject}: " if first.subject else ""
         reason = f"{subject}{first.text}{': ' + first.detail if first.detail else ''}"
     if verdict is Verdict.PASSED and not reason:
-        reason = f"{len(ctx.checks)} checks held" if ctx.checks else "as expected"
+        count = len(ctx.checks)
+        reason = f"{count} check{'' if count == 1 else 's'} held" if count else "as expected"
     return CaseResult(
         c.id,
         c.plan,
