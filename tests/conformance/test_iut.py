@@ -57,6 +57,7 @@ associations:
       encryption_key: 000102030405060708090A0B0C0D0E0F
       authentication_key: {hex: D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF}
       kek: {env: DKT_TEST_KEK}
+      invocation_counter: 4000
     conformance: 0x007E1F
 timeouts: {response: 1.5, silence: 0.2, max_wait: 10}
 objects:
@@ -97,6 +98,7 @@ def test_every_field_of_the_example(kek: str) -> None:
     assert security.encryption_key.reveal() == bytes(range(16))
     assert security.kek is not None and security.kek.reveal().hex().upper() == kek
     assert management.conformance == Conformance(0x007E1F)
+    assert security.invocation_counter == 4000
     assert iut.timeouts.response == 1.5 and iut.timeouts.silence == 0.2
     assert not iut.objects.write_back
     assert str(iut.objects.invoke[0]) == "7/1-0:99.1.0*255/2"

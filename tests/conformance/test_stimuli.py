@@ -138,3 +138,21 @@ def test_lls_aarq_is_the_green_books() -> None:
         secret=Secret(b"12345678"),
     )
     assert session.aarq().encode().hex() == by_id("realworld", "dlmscosem-aarq-ln-lls")["hex"]
+
+
+def test_a_ciphered_aarq_starts_from_the_declared_invocation_counter() -> None:
+    from dlmskit.apdu import ApplicationContextName, CipheredApdu
+    from dlmskit.conformance.iut import SecurityMaterial
+    from dlmskit.security import Key
+
+    material = SecurityMaterial(
+        encryption_key=Key(bytes(range(16))),
+        authentication_key=Key(bytes(range(16, 32))),
+        invocation_counter=4000,
+    )
+    session = _session(
+        context=ApplicationContextName.LOGICAL_NAME_WITH_CIPHERING, security=material
+    )
+    info = session.aarq().user_information
+    assert isinstance(info, CipheredApdu) and info.invocation_counter == 4000
+    assert session.state.counter(material.client_system_title).value == 4001

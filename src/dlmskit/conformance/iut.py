@@ -39,6 +39,7 @@ Written in YAML; every field but the associations has a default. Example::
           authentication_key: 000102030405060708090A0B0C0D0E0F
           kek: ...
           dedicated_key: false
+          invocation_counter: 1000   # the client's first counter (above the meter's last)
         conformance: 0x007E1F
     timeouts:
       response: 3.0          # seconds to wait for an answer the IUT owes
@@ -154,6 +155,9 @@ class SecurityMaterial:
     authentication_key: Key | None = None
     kek: Key | None = None
     dedicated_key: bool = False
+    #: the client's first invocation counter in this run (a meter refuses a counter at or
+    #: below the last it took from this system title)
+    invocation_counter: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -298,6 +302,7 @@ class Iut:
                     "authentication_key": key(s.authentication_key),
                     "kek": key(s.kek),
                     "dedicated_key": s.dedicated_key,
+                    "invocation_counter": s.invocation_counter,
                 }
             associations.append(entry)
         return {
@@ -568,6 +573,7 @@ def _security(data: object, path: str) -> SecurityMaterial:
         authentication_key=_key(r, "authentication_key", length),
         kek=_key(r, "kek", length),
         dedicated_key=r.flag("dedicated_key", False),
+        invocation_counter=r.integer("invocation_counter", 0, 0, 0xFFFFFFFF) or 0,
     )
     for name in ("client_system_title", "server_system_title"):
         title = getattr(material, name)

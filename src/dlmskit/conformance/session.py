@@ -64,6 +64,7 @@ from dlmskit.security import (
     Credentials,
     InvocationCounter,
     Mechanism,
+    Protection,
     ReplayGuard,
     SecurityError,
     SymmetricKeys,
@@ -90,15 +91,18 @@ class SessionState:
     server_replay: dict[bytes, ReplayGuard] = field(default_factory=dict)
     counter_factory: Callable[[], InvocationCounter] | None = None
 
-    def counter(self, system_title: bytes) -> InvocationCounter:
+    def counter(self, system_title: bytes, start: int = 0) -> InvocationCounter:
+        """The client's invocation counter for a system title, from ``start`` (the first time
+        it is asked for) -- a meter remembers the last counter it took from a client."""
         found = self.client_counters.get(system_title)
         if found is None:
             if self.counter_factory is None:
                 from dlmskit.security import MemoryCounterStore
 
-                found = InvocationCounter(MemoryCounterStore())
+                found = InvocationCounter(MemoryCounterStore(), start=start)
             else:
                 found = self.counter_factory()
+                found.advance_to(start)
             self.client_counters[system_title] = found
         return found
 
@@ -162,7 +166,7 @@ class Session:
         return Ciphering(
             context,
             client=True,
-            counter=self.state.counter(material.client_system_title),
+            counter=self.state.counter(material.client_system_title, material.invocation_counter),
             peer_system_title=material.server_system_title,
         )
 
@@ -218,7 +222,13 @@ class Session:
         if spec.ciphered and self.ciphering is not None:
             if request.dedicated_key is not None:
                 self.ciphering.set_dedicated_key(None)
-            protected = self.ciphering.protect(request.encode(), dedicated=False)
+            # the InitiateRequest of a ciphered context is always ciphered: with what the
+            # policy asks of requests, and at least authenticated and encrypted
+            policy = self.ciphering.context.policy.request_protection
+            protection = policy or (Protection.AUTHENTICATED | Protection.ENCRYPTED)
+            protected = self.ciphering.protect(
+                request.encode(), dedicated=False, protection=protection
+            )
             self.deciphered(protected, request.encode())
             info = a.decode(protected)
             assert isinstance(info, CipheredApdu)
