@@ -447,3 +447,51 @@ def test_association_object_shows_the_association() -> None:
     assert int(association.value("application_context_name")[-1]) == 1
     context = association.value("xDLMS_context_info")
     assert int(context[1]) == 0xFFFF and int(context[2]) == 1024
+
+
+def test_notifications_are_protected_as_the_policy_asks() -> None:
+    from dlmskit.axdr import VisibleString
+    from dlmskit.cosem import DateTime
+
+    plain = meter(16)
+    stamp = DateTime.from_datetime(NOW)
+    data = plain.data_notification((VisibleString("x"),), NOW, invoke_id=7, date_time=stamp)
+    notification = apdu.decode(data)
+    assert isinstance(notification, apdu.DataNotification)
+    assert notification.long_invoke_id_and_priority.invoke_id == 7
+    assert notification.timestamp == stamp
+    event = apdu.decode(plain.event_notification(8, "0-0:1.0.0", 2, stamp.to_bytes(), NOW))
+    assert isinstance(event, apdu.EventNotificationRequest)
+    secure = meter(1)
+    client = SecureClient(secure)
+    client.associate()
+    protected = secure.data_notification((VisibleString("x"),), NOW)
+    assert protected[0] == 0xDB  # general-glo-ciphering
+    assert isinstance(apdu.decode(client.open(protected)), apdu.DataNotification)
+    protected = secure.event_notification(8, "0-0:1.0.0", 2, stamp.to_bytes(), NOW)
+    assert protected[0] == 0xCA  # glo-event-notification-request
+    assert isinstance(apdu.decode(client.open(protected)), apdu.EventNotificationRequest)
+
+
+def test_hls_pass_3_must_be_protected_as_the_policy_asks() -> None:
+    machine = meter(1)
+    client = SecureClient(machine)
+    client.associate()
+    method = CosemMethodDescriptor(15, "0-0:40.0.0", 1)
+    plain = ActionRequestNormal(iip(), method, client.f_stoc())
+    assert ask(machine, plain) == ExceptionResponse(
+        apdu.StateError.SERVICE_NOT_ALLOWED, apdu.ExceptionServiceError.OPERATION_NOT_POSSIBLE
+    )
+    assert machine.state is ServerState.AUTHENTICATING
+    reply = client.authenticate()  # the same, ciphered: served
+    assert reply.result is apdu.ActionResult.SUCCESS
+
+
+def test_events_nobody_takes_are_bounded() -> None:
+    from dlmskit.association.server import MAX_EVENTS
+
+    machine = meter(16)
+    for _ in range(MAX_EVENTS + 50):
+        associate(machine, context=apdu.ApplicationContextName.SHORT_NAME)  # refused
+    events = machine.events()
+    assert len(events) == MAX_EVENTS and all(isinstance(e, AssociationRefused) for e in events)

@@ -285,3 +285,83 @@ def test_hdlc_over_tcp_with_lls(simulator: dict[str, Any]) -> None:
         )
         assert axdr.decode(raw) == rows
         session.release()
+
+
+# -- short name referencing -------------------------------------------------------------------
+
+SN_MODEL = """
+meter: {name: sn-meter, serial: "SN{index:04d}", system_title: "534E{index:012X}"}
+logical_devices:
+  - sap: 1
+    referencing: sn
+    associations:
+      - {client: 16, object: "0-0:40.0.1", access: read-only}
+      - client: 32
+        object: "0-0:40.0.2"
+        mechanism: lls
+        password: "12345678"
+        access: full
+        visible: ["0-0:1.0.0", "1-0:1.8.0", "0-0:96.1.0", "1-0:99.1.0"]
+    objects:
+      - {class: 8, ln: "0-0:1.0.0", values: {time_zone: {long: -60}}}
+      - {class: 1, ln: "0-0:96.1.0", values: {value: {visible-string: "{serial}"}}}
+      - class: 3
+        ln: "1-0:1.8.0"
+        values: {value: {double-long-unsigned: 0}, scaler_unit: [0, Wh]}
+        generate: {value: {kind: energy, mean_w: 300}}
+      - class: 7
+        ln: "1-0:99.1.0"
+        values:
+          capture_objects:
+            array:
+              - {structure: [{long-unsigned: 8}, {octet-string: "0000010000ff"}, {integer: 2},
+                             {long-unsigned: 0}]}
+              - {structure: [{long-unsigned: 3}, {octet-string: "0100010800ff"}, {integer: 2},
+                             {long-unsigned: 0}]}
+          capture_period: {double-long-unsigned: 900}
+          profile_entries: {double-long-unsigned: 96}
+        history: {entries: 96}
+"""
+
+
+def test_short_name_referencing() -> None:
+    """gurux-dlms with short names: the object list (the association in use at 0xFA00), every
+    attribute by base name + offset, a write. (Not methods: gurux-dlms 1.0.x computes wrong
+    short names for them -- its Python getActionInfo overwrites the class offsets.)"""
+    import yaml
+
+    from dlmskit.simulator import parse_model
+
+    pool = MeterPool(parse_model(yaml.safe_load(SN_MODEL)), clock=clock)
+    clients = ((16, Authentication.NONE, None), (32, Authentication.LOW, "12345678"))
+    with serving(pool.view(0), clock=clock) as ports:
+        meter = ports["background"].call(lambda: pool.meter(0))
+        objects = meter.logical_devices[1].objects
+
+        def model_value(class_id: int, ln: str, index: int) -> Any:
+            return ports["background"].call(lambda: objects.get(class_id, ln, index, now=NOW).value)
+
+        for client_sap, auth, password in clients:
+            gx = GXDLMSClient(False, client_sap, 1, auth, password, InterfaceType.WRAPPER)
+            with GuruxSession(gx, "127.0.0.1", ports["tcp"]) as session:
+                session.connect()
+                reply = session.blocks(gx.getObjectsRequest(), GXReplyData())
+                listed = gx.parseObjects(reply.data, True)
+                assert {o.shortName for o in listed if o.objectType == 12} == {0xFA00}
+                for obj in listed:
+                    if obj.objectType == 12:
+                        continue
+                    order = list(range(1, obj.getAttributeCount() + 1))
+                    if obj.objectType == 7:
+                        order.remove(3)
+                        order.insert(1, 3)
+                    for index in order:
+                        _, raw = session.read(obj, index)
+                        expected = model_value(obj.objectType, obj.logicalName, index)
+                        assert raw == axdr.encode(expected), (obj.logicalName, index)
+                if client_sap == 32:
+                    clock_obj = next(o for o in listed if o.logicalName == "0.0.1.0.0.255")
+                    clock_obj.timeZone = 120
+                    session.blocks(gx.write(clock_obj, 3), GXReplyData())
+                    assert int(model_value(8, "0-0:1.0.0", 3)) == 120
+                session.release()

@@ -63,7 +63,7 @@ def test_reader_over_hdlc_on_a_serial_line() -> None:
     pool = MeterPool(load_model(), clock=lambda: NOW)
     with socat_pair() as (client_end, meter_end):
         background = Background()
-        server = MeterServer(pool.view(0), clock=lambda: NOW)
+        server = MeterServer(pool.view(0), clock=lambda: NOW, inactivity_timeout=0.5)
         try:
             background.run(server.serve_hdlc_serial(meter_end))
             gx = GXDLMSClient(True, 32, 1, Authentication.LOW, "12345678", InterfaceType.HDLC)
@@ -84,6 +84,15 @@ def test_reader_over_hdlc_on_a_serial_line() -> None:
                 _, raw = session.read(profile, 2)
                 rows = background.call(lambda: objects.get(7, "0-0:98.1.0", 2, now=NOW).value)
                 assert axdr.decode(raw) == rows and len(rows) == 31
+                session.release()
+            time.sleep(1.0)  # longer than the inactivity time-out: a serial line stays served
+            public = GXDLMSClient(True, 16, 1, Authentication.NONE, None, InterfaceType.HDLC)
+            with GuruxSession(public, client_end) as session:
+                session.connect()
+                from gurux_dlms.objects import GXDLMSData
+
+                value, _ = session.read(GXDLMSData("0.0.96.1.0.255"), 2)
+                assert value == "DLK00000000"
                 session.release()
         finally:
             background.run(server.close())

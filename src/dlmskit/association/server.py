@@ -13,7 +13,7 @@ with every APDU and goes to the object model.
 >>> aare = meter.receive(bytes.fromhex(
 ...     "601da109060760857405080101be10040e01000000065f1f0400007e1f04b0"), now)[0]
 >>> aare.hex()
-'6129a109060760857405080101a203020100a305a103020100be10040e0800065f1f0400001e1f04000007'
+'6129a109060760857405080101a203020100a305a103020100be10040e0800065f1f0400001e1d04000007'
 >>> meter.state
 <ServerState.ASSOCIATED: 'associated'>
 >>> meter.receive(bytes.fromhex("c001c100080000010000ff0300"), now)[0].hex()
@@ -43,6 +43,38 @@ What it does, in the order a request meets it:
   service, an out-of-state or undecodable request: each gets its data-access-result,
   action-result, exception-response or confirmed-service-error. Nothing a client sends
   makes :meth:`ServerAssociation.receive` raise or end the association.
+
+The refusals, where IEC 62056-5-3 leaves the choice to the meter or the public material
+does not say (named here so that a test can hold the meter to them):
+
+===============================================  ==============================================
+situation                                        answer
+===============================================  ==============================================
+an xDLMS request without an association          exception-response service-not-allowed /
+                                                 operation-not-possible (SN: confirmed-service-
+                                                 error vde-state-error / no-dlms-context)
+a request before HLS pass 3 has verified         the same
+a plain request where the policy asks for        the same
+protection (or one protected less)
+a service outside the negotiated conformance     service-not-allowed / service-not-supported
+an unknown service or request type               service-unknown / service-not-supported
+a malformed request of a known service           service-unknown / other-reason (SN:
+                                                 confirmed-service-error service / other)
+a request longer than the server's max PDU       service-not-allowed / pdu-too-long
+a ciphered request that does not verify          service-not-allowed / deciphering-error
+a replayed invocation counter                    invocation-counter-error with the lowest
+                                                 counter the meter accepts next
+a failed HLS pass 3                              action-result other-reason; not associated
+a dedicated key without ciphering, or of the     AARE rejected-permanent, confirmed-service-
+wrong length                                     error initiate / other
+a ciphered InitiateRequest that does not open    AARE rejected-permanent, confirmed-service-
+(or a plain one where the policy asks            error application-reference /
+protection)                                      deciphering-error
+an AARQ to a pre-established association         AARE rejected-permanent, no-reason-given
+an RLRQ to a pre-established association         RLRE not-finished (it stays)
+a GET-next with the wrong block number           data-block-number-invalid (transfer dropped)
+a long answer without block transfer             data-access-result other-reason
+===============================================  ==============================================
 
 Logging (``dlmskit.association``, debug level) names every request, response and refusal by
 service, class, logical name and index -- never values, passwords, challenges or keys.
@@ -223,7 +255,8 @@ _CURRENT_OCTETS: Final = bytes(CURRENT_ASSOCIATION)
 CURRENT_BASE_NAME: Final = 0xFA00
 
 _C = Conformance
-#: What this meter implements with logical name referencing.
+#: What this meter implements with logical name referencing (data-notification: the pushes of
+#: Push setup objects; not event-notification nor information-report, which it never sends).
 LN_CONFORMANCE: Final = (
     _C.GENERAL_PROTECTION
     | _C.GENERAL_BLOCK_TRANSFER
@@ -236,7 +269,6 @@ LN_CONFORMANCE: Final = (
     | _C.GET
     | _C.SET
     | _C.SELECTIVE_ACCESS
-    | _C.EVENT_NOTIFICATION
     | _C.ACTION
 )
 #: What this meter implements with short name referencing.
@@ -247,7 +279,6 @@ SN_CONFORMANCE: Final = (
     | _C.UNCONFIRMED_WRITE
     | _C.BLOCK_TRANSFER_WITH_GET_OR_READ
     | _C.MULTIPLE_REFERENCES
-    | _C.INFORMATION_REPORT
     | _C.DATA_NOTIFICATION
     | _C.PARAMETERIZED_ACCESS
 )
@@ -266,6 +297,8 @@ _WRITE = int(_C.WRITE)
 _UNCONFIRMED_WRITE = int(_C.UNCONFIRMED_WRITE)
 _PARAMETERIZED = int(_C.PARAMETERIZED_ACCESS)
 
+#: Events kept until taken (older ones are dropped beyond this).
+MAX_EVENTS: Final = 256
 #: The smallest client-max-receive-pdu-size accepted (a smaller one is pdu-size-too-short).
 MIN_PDU_SIZE: Final = 12
 #: What general-glo/ded-ciphering adds beyond a service-specific ciphered APDU.
@@ -560,7 +593,9 @@ class ServerAssociation:
         self._long_action: _Outgoing | None = None
         self._long_read: _Outgoing | None = None
         self._incoming: _Incoming | None = None
-        self._gbt_in = GbtReassembler(window=settings.gbt_window)
+        self._gbt_in = GbtReassembler(
+            window=settings.gbt_window, max_size=_max_reassembly(settings)
+        )
         self._gbt_out: _GbtSend | None = None
         self._gbt_peer_window = 1
         self._gbt_last_received = 0
@@ -590,6 +625,12 @@ class ServerAssociation:
     def negotiated_conformance(self) -> Conformance:
         return Conformance(self.negotiated)
 
+    def _event(self, event: Event) -> None:
+        events = self._events
+        if len(events) >= MAX_EVENTS:  # nobody takes them: keep the newest (bounded memory)
+            del events[: len(events) - MAX_EVENTS + 1]
+        events.append(event)
+
     def next_event(self) -> Event | None:
         """The oldest event not taken yet, or None."""
         return self._events.pop(0) if self._events else None
@@ -615,9 +656,7 @@ class ServerAssociation:
                 type(exc).__name__,
                 exc,
             )
-            self._events.append(
-                InternalError(self.settings.client_sap, f"{type(exc).__name__}: {exc}")
-            )
+            self._event(InternalError(self.settings.client_sap, f"{type(exc).__name__}: {exc}"))
             self._drop_transfers()
             return [_INTERNAL]
 
@@ -627,7 +666,7 @@ class ServerAssociation:
         if self.settings.pre_established or self.state is ServerState.IDLE:
             return
         self._transition(ServerInput.LINK_CLOSED)
-        self._events.append(Released(self.settings.client_sap, by_client=False))
+        self._event(Released(self.settings.client_sap, by_client=False))
 
     def data_notification(
         self,
@@ -870,7 +909,7 @@ class ServerAssociation:
         return aare.encode(), ServerInput.AARQ_REJECTED
 
     def _refused(self, reason: str) -> None:
-        self._events.append(AssociationRefused(self.settings.client_sap, reason))
+        self._event(AssociationRefused(self.settings.client_sap, reason))
 
     def _initiate_error(
         self, aarq: AARQ, code: Initiate | ApplicationReference, reason: str
@@ -1109,7 +1148,7 @@ class ServerAssociation:
             self.negotiated,
             self.client_max_pdu,
         )
-        self._events.append(
+        self._event(
             Associated(
                 self.settings.client_sap,
                 self.settings.mechanism,
@@ -1258,7 +1297,7 @@ class ServerAssociation:
         self._drop_transfers()
         self._transition(ServerInput.RLRQ)
         if was is not ServerState.IDLE:
-            self._events.append(Released(sap, by_client=True))
+            self._event(Released(sap, by_client=True))
         _log.debug("client %d: released", sap)
         return [RLRE(ReleaseResponseReason.NORMAL, info).encode()]
 
@@ -1436,6 +1475,8 @@ class ServerAssociation:
         if class_id in (12, 15) and ln == bytes(self.association.logical_name):
             if attribute == 2:
                 value = self._current_object_list(value)
+            elif attribute == 3 and class_id == 12:
+                value = self._current_rights_list(value)
             elif attribute == 1 and alias:
                 value = _CURRENT_OCTETS  # named as it was asked for, as in the object list
         if self.quirks.wrong_attribute_type:
@@ -1443,17 +1484,33 @@ class ServerAssociation:
         return value
 
     def _current_object_list(self, value: Data) -> Data:
-        """The object list shows the association in use as 0.0.40.0.0.255."""
+        """The object list shows the association in use as 0.0.40.0.0.255 (and, with short
+        names, at base name 0xFA00)."""
         own = bytes(self.association.logical_name)
-        if own == _CURRENT_OCTETS or not isinstance(value, list):
+        if not isinstance(value, list):
             return value
         index = 3 if self.short_names else 2
         out: list[Data] = []
         for element in value:
             if isinstance(element, tuple) and len(element) > index and element[index] == own:
                 element = (*element[:index], _CURRENT_OCTETS, *element[index + 1 :])
+                if self.short_names:
+                    element = (Long(CURRENT_BASE_NAME - 0x10000), *element[1:])
             out.append(element)
         return out
+
+    def _current_rights_list(self, value: Data) -> Data:
+        """Association SN access_rights_list: the association in use at base name 0xFA00."""
+        association = self.association
+        if not isinstance(association, AssociationSN) or not isinstance(value, list):
+            return value
+        own = association.base_name(association)
+        own_signed = own - 0x10000 if own > 0x7FFF else own
+        current = Long(CURRENT_BASE_NAME - 0x10000)
+        return [
+            (current, *e[1:]) if isinstance(e, tuple) and e and e[0] == own_signed else e
+            for e in value
+        ]
 
     def _write(
         self,
@@ -1536,6 +1593,13 @@ class ServerAssociation:
 
     def _authenticating_action(self, data: bytes, channel: _Channel) -> list[bytes]:
         sap = self.settings.client_sap
+        if (
+            channel.kind is _Kind.PLAIN
+            and self._request_protection
+            and not self.quirks.policy_not_enforced
+        ):
+            _log.debug("client %d: plain HLS pass 3 where the policy asks protection", sap)
+            return [_NOT_ALLOWED]
         try:
             request = _apdu.decode(data)
         except ApduDecodeError:
@@ -1572,7 +1636,7 @@ class ServerAssociation:
             )
         else:
             self._transition(ServerInput.HLS_FAILED)
-            self._events.append(AuthenticationFailed(sap))
+            self._event(AuthenticationFailed(sap))
             response = ActionResponseNormal(iip, outcome.result)
         return [self._protect(response.encode(), channel)]
 
@@ -1621,7 +1685,7 @@ class ServerAssociation:
                     attribute,
                     exc,
                 )
-                self._events.append(InternalError(self.settings.client_sap, str(exc)))
+                self._event(InternalError(self.settings.client_sap, str(exc)))
                 return [self._protect(head + b"\x01\xfa", channel)]
             response = head + b"\x00" + raw
             _log.debug(
@@ -1679,7 +1743,7 @@ class ServerAssociation:
                 _describe(attribute),
                 exc,
             )
-            self._events.append(InternalError(self.settings.client_sap, str(exc)))
+            self._event(InternalError(self.settings.client_sap, str(exc)))
             return self._send(
                 GetResponseNormal(out_iip, DataAccessResult.OTHER_REASON).encode(), channel
             )
@@ -1778,7 +1842,7 @@ class ServerAssociation:
         try:
             response = GetResponseWithList(iip, tuple(results)).encode()
         except EncodeError as exc:
-            self._events.append(InternalError(self.settings.client_sap, str(exc)))
+            self._event(InternalError(self.settings.client_sap, str(exc)))
             response = GetResponseWithList(
                 iip, tuple(DataAccessResult.OTHER_REASON for _ in results)
             ).encode()
@@ -1975,7 +2039,7 @@ class ServerAssociation:
                     iip, items[0].result, items[0].return_parameters
                 ).encode()
         except EncodeError as exc:
-            self._events.append(InternalError(self.settings.client_sap, str(exc)))
+            self._event(InternalError(self.settings.client_sap, str(exc)))
             failed = [ActionResponseItem(ActionResult.OTHER_REASON) for _ in items]
             response = (
                 ActionResponseWithList(iip, tuple(failed))
@@ -2343,7 +2407,7 @@ class ServerAssociation:
         try:
             response = ReadResponse(tuple(results)).encode()
         except EncodeError as exc:
-            self._events.append(InternalError(self.settings.client_sap, str(exc)))
+            self._event(InternalError(self.settings.client_sap, str(exc)))
             response = ReadResponse(tuple(DataAccessResult.OTHER_REASON for _ in results)).encode()
         if len(response) + self._overhead(channel) > self._limit():
             if not self.negotiated & _BLOCK_GET and not self.quirks.conformance_not_enforced:
@@ -2391,7 +2455,8 @@ class ServerAssociation:
         if found is None:
             return DataAccessResult.OBJECT_UNDEFINED
         obj, index, method = found
-        ln = bytes(obj.logical_name)
+        alias = CURRENT_BASE_NAME <= name < CURRENT_BASE_NAME + 0x100
+        ln = _CURRENT_OCTETS if alias else bytes(obj.logical_name)
         if method:
             descriptor = CosemMethodDescriptor(obj.class_id, obj.logical_name, index)
             item = self._invoke(descriptor, parameter, channel)

@@ -198,13 +198,23 @@ class MeterConnection:
     ) -> list[bytes]:
         association = self.association(client_sap, server_sap)
         if association is None:
-            if server_sap in self.meter.logical_devices and apdu[:1] == b"\x60":
-                _log.debug("AARQ from unconfigured client %d to %d refused", client_sap, server_sap)
-                return [
-                    AARE(
-                        AssociationResult.REJECTED_PERMANENT, AcseServiceUser.NO_REASON_GIVEN
-                    ).encode()
-                ]
+            device = self.meter.logical_devices.get(server_sap)
+            if device is not None and apdu[:1] == b"\x60":
+                # a configured client beyond this connection's associations: try again later;
+                # a client the logical device does not know: never
+                known = client_sap in device.associations
+                _log.debug(
+                    "AARQ from client %d to %d refused: %s",
+                    client_sap,
+                    server_sap,
+                    "too many associations" if known else "unconfigured client",
+                )
+                result = (
+                    AssociationResult.REJECTED_TRANSIENT
+                    if known
+                    else AssociationResult.REJECTED_PERMANENT
+                )
+                return [AARE(result, AcseServiceUser.NO_REASON_GIVEN).encode()]
             _log.debug(
                 "APDU from client %d to %d dropped: no such association", client_sap, server_sap
             )
@@ -213,6 +223,8 @@ class MeterConnection:
         replies = association.receive(apdu, now)
         if association.modifications != before:
             self.modified = True
+        for event in association.events():  # (an internal error was logged where it happened)
+            _log.debug("client %d -> %d: %r", client_sap, server_sap, event)
         return replies
 
     def close(self, client_sap: int | None = None, server_sap: int | None = None) -> None:

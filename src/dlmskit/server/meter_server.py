@@ -170,8 +170,11 @@ class MeterServer:
         self._spawn(self._serial_loop(transport))
 
     async def _serial_loop(self, transport: StreamTransport) -> None:
+        # a serial line stays: silence does not close it (the HDLC station's own inactivity
+        # time-out returns an idle link to NDM); a new session takes the next frames
         try:
-            await self._hdlc_session(transport)
+            while True:
+                await self._hdlc_session(transport, close_when_idle=False)
         finally:
             await transport.close()
 
@@ -404,15 +407,14 @@ class MeterServer:
                 endpoint.send_to(encode_wpdu(wpdu.destination, wpdu.source, reply), peer)
             self._after_requests(connection)
 
-    async def _hdlc_session(self, transport: Transport) -> None:
+    async def _hdlc_session(self, transport: Transport, *, close_when_idle: bool = True) -> None:
         loop = asyncio.get_running_loop()
         pending = bytearray()
         meter: Meter | None = None
         station: SecondaryStation | None = None
         peek = FrameReader(inter_octet_timeout=None)
-        deadline = (
-            None if self.inactivity_timeout is None else loop.time() + self.inactivity_timeout
-        )
+        limit = self.inactivity_timeout if close_when_idle else None
+        deadline = None if limit is None else loop.time() + limit
         # find the meter: the lower address of the first frame addressed to one of ours
         while meter is None:
             timeout = None if deadline is None else max(0.0, deadline - loop.time())
@@ -450,7 +452,7 @@ class MeterServer:
                     await transport.send(out)
                 self._after_requests(connection)
                 timer = station.get_timer()
-                limit = self._timeout(meter)
+                limit = self._timeout(meter) if close_when_idle else None
                 idle_at = None if limit is None else last + limit
                 wake = min((t for t in (timer, idle_at) if t is not None), default=None)
                 if receiving is None:

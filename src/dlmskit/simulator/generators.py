@@ -128,10 +128,17 @@ class LoadCurve:
         day = slot // 96
         weekday = (day + 2) % 7  # 2020-01-01 was a Wednesday
         base = self.mean_w * shape[slot % 96] * weekdays[weekday]
-        # the wobble comes in pairs of quarter hours (+w, -w): it adds no energy over a day,
-        # so whole days have the closed form below and energy never jumps at midnight
-        wobble = self.noise * self.mean_w * _unit_noise(self.seed, slot // 2)
+        wobble = self._wobble(slot // 2)
         return base + (wobble if slot % 2 == 0 else -wobble)
+
+    def _wobble(self, pair: int) -> float:
+        """The wobble of a pair of quarter hours, +w then -w: it adds no energy over a day,
+        so whole days have a closed form and energy never jumps at midnight. Scaled by the
+        smaller of the pair's shaped loads, so power stays positive."""
+        shape, weekdays = _SHAPES[self.profile]
+        first = (2 * pair) % 96
+        low = min(shape[first], shape[first + 1]) * weekdays[((2 * pair) // 96 + 2) % 7]
+        return self.noise * self.mean_w * low * _unit_noise(self.seed, pair)
 
     def power(self, t: _dt.datetime) -> float:
         return self._slot_power(math.floor(_seconds(t) / _SLOT))
@@ -154,8 +161,7 @@ class LoadCurve:
         weekday = _SHAPES[self.profile][1][(days + 2) % 7]
         energy += self.mean_w * weekday * _CUMULATIVE[self.profile][done] * _SLOT / 3600.0
         if done % 2:
-            pair = (slot_now - 1) // 2
-            energy += self.noise * self.mean_w * _unit_noise(self.seed, pair) * _SLOT / 3600.0
+            energy += self._wobble((slot_now - 1) // 2) * _SLOT / 3600.0
         energy += self._slot_power(slot_now) * (seconds - slot_now * _SLOT) / 3600.0
         return energy
 

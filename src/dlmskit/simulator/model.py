@@ -331,7 +331,10 @@ def _object(data: object, path: str) -> ObjectSpec:
             raise ModelError(f"{definition.name} has no attribute {name!r}", path) from None
     for name, gen in generate.items():
         _need(gen, Mapping, f"{path}.generate.{name}")
-        make_generator(dict(gen), seed=0, meter_scale=1.0)  # checked now, built per meter
+        try:
+            make_generator(dict(gen), seed=0, meter_scale=1.0)  # checked now, built per meter
+        except LocalProtocolError as exc:
+            raise ModelError(str(exc), f"{path}.generate.{name}") from None
     history = data.get("history")
     if history is not None:
         _need(history, Mapping, f"{path}.history")
@@ -754,12 +757,51 @@ def build_meter(
         for counter, client in counters:
             guard = device.replay_guard(client)
             counter.source = _lowest_of(guard)
+        for obj in objects:
+            _intern_values(obj)
         for object_spec in device_spec.objects:
             profile = objects.find(object_spec.logical_name)
             if isinstance(profile, HistoryProfile) and object_spec.history is not None:
                 profile.pending_history = (object_spec.history, seed)
         devices.append(device)
     return Meter(devices, quirks=spec.quirks, name=serial)
+
+
+#: Immutable attribute values shared by every meter (numbers, booleans, null-data and
+#: structures of them): most attributes of most meters hold the same few.
+_INTERNED: dict[tuple[type, Any], Any] = {}
+_MAX_INTERNED: Final = 65_536
+
+
+def _interned(value: Any) -> tuple[Any, bool]:
+    """The shared instance of ``value`` and whether it is one (structures are shared only
+    when everything in them is)."""
+    if value is None or isinstance(value, bool):
+        return value, True
+    if isinstance(value, int | float) or (isinstance(value, bytes) and len(value) <= 16):
+        key: tuple[Any, ...] = (type(value), value)
+    elif isinstance(value, tuple) and len(value) <= 16:
+        items = [_interned(v) for v in value]
+        if not all(ok for _, ok in items):
+            return value, False
+        value = tuple(i for i, _ in items)
+        key = (tuple, tuple(id(i) for i in value))
+    else:
+        return value, False
+    found = _INTERNED.get(key)
+    if found is None:
+        if len(_INTERNED) >= _MAX_INTERNED:
+            return value, False
+        found = _INTERNED[key] = value
+    return found, True
+
+
+def _intern_values(obj: CosemObject) -> None:
+    """Share the object's immutable values with the other meters' (the objects replace
+    values, they never change one in place)."""
+    values: Any = obj._values
+    for index, value in values.items():
+        values[index] = _interned(value)[0]
 
 
 def _lowest_of(guard: Any) -> Any:
