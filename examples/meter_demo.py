@@ -3,9 +3,8 @@
 
     python examples/meter_demo.py            # what `make demo` runs
 
-1. the simulator (the reference three-phase meter of ``dlmskit.simulator``, served by
-   ``dlmskit.server``) starts in a child process on free ports of 127.0.0.1 -- the
-   IEC 62056-47 wrapper over TCP and HDLC over TCP;
+1. ``dlms simulate`` starts the reference three-phase meter in a child process on two free
+   ports of 127.0.0.1 -- the IEC 62056-47 wrapper over TCP and HDLC over TCP;
 2. ``dlms objects`` lists what the public client sees;
 3. ``dlms get`` reads the energy registers (typed: scaler and unit applied) as the reader
    client with low level security;
@@ -20,37 +19,40 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import socket
 import subprocess
 import sys
 import time
 
-#: what the simulator child runs: the reference meter on two free ports, printed when ready
-SERVE = """
-import asyncio, datetime as dt, sys
-from dlmskit.server.meter_server import MeterServer, SingleMeter
-from dlmskit.simulator.model import build_meter, load_model
 
-async def main():
-    meter = build_meter(load_model(), 0, now=dt.datetime.now(dt.UTC))
-    server = MeterServer(SingleMeter(meter))
-    wrapper = await server.serve_tcp("127.0.0.1", 0)
-    hdlc = await server.serve_hdlc_tcp("127.0.0.1", 0)
-    ports = (wrapper.sockets[0].getsockname()[1], hdlc.sockets[0].getsockname()[1])
-    print(*ports, flush=True)
-    await server.wait_closed()
-
-asyncio.run(main())
-"""
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
 
 
 def start_simulator() -> tuple[subprocess.Popen[str], int, int]:
-    child = subprocess.Popen([sys.executable, "-c", SERVE], stdout=subprocess.PIPE, text=True)
+    """``dlms simulate`` on two free ports; returns once both accept connections."""
+    wrapper, hdlc = _free_port(), _free_port()
+    command = [
+        sys.executable, "-m", "dlmskit.cli", "simulate",
+        "--port", str(wrapper), "--hdlc-port", str(hdlc),
+    ]  # fmt: skip
+    print(f"$ dlms simulate --port {wrapper} --hdlc-port {hdlc} &", flush=True)
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     assert child.stdout is not None
-    line = child.stdout.readline()
-    if not line:
-        child.wait(10)
-        raise SystemExit("the simulator did not start")
-    wrapper, hdlc = (int(p) for p in line.split())
+    deadline = time.monotonic() + 60
+    for port in (wrapper, hdlc):
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                if child.poll() is not None or time.monotonic() > deadline:
+                    child.kill()
+                    raise SystemExit("the simulator did not start") from None
+                time.sleep(0.1)
     return child, wrapper, hdlc
 
 

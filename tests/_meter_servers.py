@@ -112,16 +112,27 @@ async def socat_pair() -> AsyncIterator[tuple[str, str]]:
 
 
 @contextlib.asynccontextmanager
-async def serve_serial(meter: ScriptedMeter) -> AsyncIterator[str]:
-    """``meter`` on one end of a socat pty pair; the connection string of the other end."""
+async def serve_serial(meter: ScriptedMeter, *, mode_e: bool = False) -> AsyncIterator[str]:
+    """``meter`` on one end of a socat pty pair; the connection string of the other end.
+    With ``mode_e`` the meter answers the IEC 62056-21 mode E opening first (an optical
+    port), then HDLC at 9600 baud."""
     pytest.importorskip("serialx")
+    from dlmskit.io.drivers import mode_e_server
     from dlmskit.io.serial import SerialTransport
+    from dlmskit.link.mode_e import Identification, ModeEServer
+
+    async def session(transport: SerialTransport) -> None:
+        if mode_e:
+            identification = Identification("DLK", "5", "DLK-3P", "2", False)
+            await mode_e_server(transport, ModeEServer(identification))
+        await _hdlc_session(meter, transport)
 
     async with socat_pair() as (client_port, meter_port):
         transport = await SerialTransport.open(meter_port, baudrate=9600)
-        task = asyncio.ensure_future(_hdlc_session(meter, transport))
+        task = asyncio.ensure_future(session(transport))
         try:
-            yield f"serial://{client_port}?baud=9600"
+            suffix = "&mode_e=1" if mode_e else ""
+            yield f"serial://{client_port}?baud=9600{suffix}"
         finally:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):

@@ -74,6 +74,11 @@ class ScriptedMeter:
     pushes: list[bytes] = field(default_factory=list)
     #: requests to leave unanswered (a lost answer)
     drop: int = 0
+    #: HLS-ECDSA: the meter's signing key and the client's public key; mechanism 2's
+    #: processing
+    signing_key: Any = None
+    peer_signing_key: Any = None
+    manufacturer: Any = None
     #: the meter's own invocation counter (kept across associations, as it must be) ...
     counter: InvocationCounter = field(default_factory=InvocationCounter)
     #: ... unless it restarts it for every association (a quirk)
@@ -216,6 +221,9 @@ class ScriptedMeter:
         return Credentials(
             secret=self.secret or None,
             keys=self.security.keys if self.security is not None else None,
+            signing_key=self.signing_key,
+            peer_signing_key=self.peer_signing_key,
+            manufacturer=self.manufacturer,
         )
 
     def _hls(self, request: apdu.ActionRequestNormal) -> apdu.ActionResponseNormal:

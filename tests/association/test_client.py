@@ -639,3 +639,68 @@ def test_quirk_plain_initiate_response_in_a_ciphered_association():
     lenient.associate()
     (event,) = lenient.receive_apdu(plain_aare)
     assert isinstance(event, Associated) and event.negotiated.server_max_pdu_size == 512
+
+
+def test_hls_ecdsa_pass_3_and_4():
+    from dlmskit.security import SecuritySuite, ecc
+
+    client_key = ecc.generate_private_key(SecuritySuite.SUITE_1)
+    meter_key = ecc.generate_private_key(SecuritySuite.SUITE_1)
+    meter = ScriptedMeter(
+        values=meter_values(),
+        mechanism=Mechanism.HLS_ECDSA,
+        stoc=bytes(range(32)),
+        signing_key=meter_key,
+        peer_signing_key=client_key.public_key(),
+    )
+    settings = ClientSettings(
+        mechanism=Mechanism.HLS_ECDSA,
+        credentials=Credentials(signing_key=client_key, peer_signing_key=meter_key.public_key()),
+        system_title=CLIENT_TITLE,
+    )
+    association = associated(settings, meter)
+    association.get(attr(3, ENERGY))
+    assert converse(association, meter)[-1].results == (DoubleLongUnsigned(12345678),)
+    # a meter signing with another key fails pass 4
+    impostor = ScriptedMeter(
+        mechanism=Mechanism.HLS_ECDSA,
+        stoc=bytes(range(32)),
+        signing_key=ecc.generate_private_key(SecuritySuite.SUITE_1),
+        peer_signing_key=client_key.public_key(),
+    )
+    association = ClientAssociation(settings)
+    association.associate()
+    with pytest.raises(AuthenticationError):
+        converse(association, impostor)
+
+
+class _KeyedHash:
+    """A manufacturer-specific mechanism 2 for the test: HMAC-SHA256(secret, challenge)."""
+
+    def respond(self, challenge, *, own_challenge, own_system_title, peer_system_title, secret):
+        import hashlib
+        import hmac
+
+        return hmac.new(secret.reveal(), challenge, hashlib.sha256).digest()
+
+    def verify(self, response, *, challenge, peer_challenge, own_system_title,
+               peer_system_title, secret):  # fmt: skip
+        import hmac
+
+        return hmac.compare_digest(
+            response, self.respond(challenge, own_challenge=peer_challenge,
+                                   own_system_title=None, peer_system_title=None, secret=secret)
+        )  # fmt: skip
+
+
+def test_hls_manufacturer_mechanism_2():
+    meter = ScriptedMeter(
+        values=meter_values(), mechanism=Mechanism.HLS, secret=b"m2", manufacturer=_KeyedHash()
+    )
+    settings = ClientSettings(
+        mechanism=Mechanism.HLS,
+        credentials=Credentials(secret=b"m2", manufacturer=_KeyedHash()),
+    )
+    association = associated(settings, meter)
+    association.get(attr(3, ENERGY))
+    assert converse(association, meter)[-1].results == (DoubleLongUnsigned(12345678),)

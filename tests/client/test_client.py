@@ -280,6 +280,13 @@ async def test_hdlc_over_a_pseudo_terminal_pair() -> None:
         assert len(rows) == 96
 
 
+async def test_mode_e_then_hdlc_over_a_pseudo_terminal_pair() -> None:
+    meter = make_meter()
+    async with serve_serial(meter, mode_e=True) as url, Client(url, state_dir=False) as client:
+        assert client.link.identification.manufacturer == "DLK"
+        assert await client.get(SERIAL, 2, class_id=1) == VisibleString("METER-0001")
+
+
 async def test_trace_sees_every_apdu() -> None:
     seen: list[tuple[str, bytes]] = []
     meter = make_meter()

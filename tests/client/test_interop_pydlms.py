@@ -174,3 +174,31 @@ async def test_wrong_password_is_refused_with_the_diagnostic() -> None:
             await client.connect()
         assert "authentication-failure" in caught.value.reason
         assert client.link is None
+
+
+async def test_short_name_referencing() -> None:
+    """SN: the object list with base names, reads by short name (the scaler read the same
+    way)."""
+    with simulator(hdlc=False, ciphered=False) as port:
+        async with Client(_url(port, False), short_names=True, state_dir=False) as client:
+            assert client.negotiated.vaa_name == 0xFA00  # SN: the Association SN base name
+            objects = await client.objects()
+            energy_info = next(o for o in objects if o.logical_name == Obis.parse("1-0:1.8.0"))
+            assert energy_info.base_name is not None
+            energy = await client.get("1-0:1.8.0", 2)
+            assert energy == Quantity(Decimal(12345678), Unit.WATT_HOUR, 0, energy.raw)
+            clock = await client.get("0-0:1.0.0", 2)
+            assert isinstance(clock, DateTime)
+            serial = await client.get("0-0:96.1.0", 2)
+            assert str(serial) == "PYD0000000001"
+
+
+async def test_short_name_profile() -> None:
+    """The buffer read by short name over HDLC (the pydlms simulator answers SN reads of the
+    buffer whole: it does not implement SN selective access, so no range is asked here)."""
+    with simulator(hdlc=True, ciphered=False) as port:
+        async with Client(_url(port, True), short_names=True, state_dir=False) as client:
+            rows = [r async for r in client.profile("1-0:99.1.0")]
+            assert len(rows) == 96
+            assert [r.values[1].value for r in rows[:3]] == [Decimal(v) for v in (1000, 1007, 1014)]
+            assert rows[1].timestamp.to_datetime() == dt.datetime(2024, 5, 1, 0, 15, tzinfo=dt.UTC)

@@ -937,10 +937,19 @@ class Client:
             if progress is not None:
                 progress(ProfileProgress(counts["rows"], counts["octets"], counts["blocks"], done))
 
-        async with self._lock:
-            events = self._events(
-                lambda: self.association.get(descriptor, access, stream=True), retry=True
+        begin: Callable[[], Any]
+        if self.settings.short_names:
+            base, _, _ = await self._sn_base(name)
+            variable: Any = (
+                VariableName(base + 8)
+                if access is None
+                else ParameterizedAccess(base + 8, access.access_selector, access.access_parameters)
             )
+            begin = lambda: self.association.read([variable])  # noqa: E731
+        else:
+            begin = lambda: self.association.get(descriptor, access, stream=True)  # noqa: E731
+        async with self._lock:
+            events = self._events(begin, retry=True)
             try:
                 async for event in events:
                     if isinstance(event, DataBlock):
@@ -951,8 +960,8 @@ class Client:
                         report()
                     elif isinstance(event, Progress):
                         continue
-                    elif isinstance(event, GetDone):
-                        if event.streamed:
+                    elif isinstance(event, GetDone | ReadDone):
+                        if isinstance(event, GetDone) and event.streamed:
                             for row in rows_out(stream.close()):
                                 yield row
                         else:
