@@ -12,9 +12,11 @@ from typing import Any
 
 import yaml
 
-from dlmskit.conformance import Iut, Timeouts
+from dlmskit.apdu import ApplicationContextName
+from dlmskit.conformance import AssociationSpec, Iut, SecurityMaterial, Timeouts
 from dlmskit.conformance import reference_iut as packaged_reference_iut
 from dlmskit.link.hdlc import StationSettings
+from dlmskit.security import Key, Mechanism, SecurityPolicy, SecuritySuite
 from dlmskit.server import MeterQuirks, MeterServer, SingleMeter
 from dlmskit.simulator.model import REFERENCE_MODEL, build_meter, parse_model
 
@@ -45,6 +47,57 @@ SMALL_OBJECTS = frozenset(
 )
 
 
+#: Associations of security suites 1 and 2 added to the model (HLS-GMAC, authenticated
+#: encryption; suite 2 with AES-256 keys): (client, suite, unicast key, authentication key)
+SUITE_ASSOCIATIONS = (
+    (48, 1, "000102030405060708090A0B0C0D0E0F", "D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF"),
+    (49, 2, "00112233445566778899AABBCCDDEEFF" * 2, "D0D1D2D3D4D5D6D7D8D9DADBDCDDDEDF" * 2),
+)
+
+
+def with_suites(data: dict[str, Any]) -> dict[str, Any]:
+    """The model with an association of each of security suites 1 and 2."""
+    device = data["logical_devices"][0]
+    for client, suite, key, authentication in SUITE_ASSOCIATIONS:
+        device["associations"].append(
+            {
+                "client": client,
+                "object": f"0-0:40.0.{client}",
+                "mechanism": "hls-gmac",
+                "access": "default",
+                "security": {
+                    "policy": "authenticated-encrypted",
+                    "suite": suite,
+                    "setup": f"0-0:43.0.{client}",
+                    "keys": {"unicast": key, "authentication": authentication, "master": key},
+                },
+            }
+        )
+    return data
+
+
+def suites_iut() -> Iut:
+    """The reference meter's description with the suite 1 and 2 associations."""
+    iut = reference_iut()
+    extra = tuple(
+        AssociationSpec(
+            f"suite-{suite}",
+            client,
+            context=ApplicationContextName.LOGICAL_NAME_WITH_CIPHERING,
+            mechanism=Mechanism.HLS_GMAC,
+            security=SecurityMaterial(
+                suite=SecuritySuite(suite),
+                policy=SecurityPolicy.from_v0(3),
+                client_system_title=bytes.fromhex("4D4D4D0000000002"),
+                encryption_key=Key(bytes.fromhex(key)),
+                authentication_key=Key(bytes.fromhex(authentication)),
+            ),
+        )
+        for client, suite, key, authentication in SUITE_ASSOCIATIONS
+    )
+    return dataclasses.replace(iut, associations=iut.associations + extra)
+
+
 def reference_data(*, small: bool = False) -> dict[str, Any]:
     text = resources.files("dlmskit.simulator").joinpath(REFERENCE_MODEL).read_text("utf-8")
     data: dict[str, Any] = yaml.safe_load(text)
@@ -68,12 +121,13 @@ def reference_iut() -> Iut:
 
 @contextlib.asynccontextmanager
 async def reference_meter(
-    quirks: Iterable[str] = (), *, small: bool = False
+    quirks: Iterable[str] = (), *, small: bool = False, suites: bool = False
 ) -> AsyncIterator[dict[str, int]]:
     """The reference meter (with the named defects switched on) over the wrapper on TCP and
     HDLC over TCP; yields ``{"tcp": port, "hdlc+tcp": port}``."""
+    data = reference_data(small=small)
     spec = dataclasses.replace(
-        parse_model(reference_data(small=small)), quirks=MeterQuirks.of(*quirks)
+        parse_model(with_suites(data) if suites else data), quirks=MeterQuirks.of(*quirks)
     )
     meter = build_meter(spec, 0, now=dt.datetime.now(dt.UTC))
     server = MeterServer(

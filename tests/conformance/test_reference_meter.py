@@ -7,10 +7,11 @@ every other case keeps the verdict the correct meter gets."""
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 import pytest
 
-from conformance._reference import reference_iut, reference_meter
+from conformance._reference import reference_iut, reference_meter, suites_iut
 from dlmskit.conformance import RunReport, RunSettings, Verdict, run_suite
 from dlmskit.server import MeterQuirks
 
@@ -82,6 +83,34 @@ async def test_the_reference_meter_passes_every_applicable_case(scheme: str) -> 
     for result in report.results:
         if result.verdict is Verdict.INAPPLICABLE:
             assert result.reason
+
+
+@pytest.mark.asyncio
+async def test_ciphered_associations_of_every_suite() -> None:
+    """Suites 0, 1 and 2 (HLS-GMAC, authenticated encryption; suite 2 with 256-bit keys):
+    the association, authentication and ciphering cases pass for each."""
+    async with reference_meter(small=True, suites=True) as ports:
+        iut = dataclasses.replace(suites_iut(), timeouts=reference_iut().timeouts)
+        report = await run_suite(
+            f"tcp://127.0.0.1:{ports['tcp']}",
+            iut,
+            RunSettings(
+                include=("T_APPL_OPEN_1", "T_SEC_HLS_*", "T_SEC_CIPH_*", "T_SEC_POLICY_N1")
+            ),
+        )
+    wrong = [
+        (r.label, r.verdict.value, r.reason)
+        for r in report.results
+        if r.verdict is not Verdict.PASSED
+    ]
+    assert not wrong
+    for name in ("management", "suite-1", "suite-2"):
+        assert {r.case_id for r in report.results if r.instance == name} >= {
+            "T_APPL_OPEN_1",
+            "T_SEC_CIPH_P1",
+            "T_SEC_CIPH_N1",
+            "T_SEC_HLS_N1",
+        }, name
 
 
 def test_every_defect_in_the_table_is_one_of_the_simulators() -> None:

@@ -107,6 +107,7 @@ class SessionState:
         return found
 
     def replay(self, key: bytes) -> ReplayGuard:
+        """The guard of the meter's invocation counters for one association's keys."""
         return self.server_replay.setdefault(key, ReplayGuard())
 
 
@@ -402,8 +403,9 @@ class Session:
         if reply and is_ciphered_tag(reply[0]):
             if self.ciphering is None:
                 raise Failed(f"a ciphered answer (tag 0x{reply[0]:02X}) in a plain association")
-            material = self.spec.security
-            guard_key = b"" if material is None else material.client_system_title
+            # the meter's counter never repeats for the keys of this association
+            peer = self.ciphering.peer_system_title or b""
+            guard_key = peer + self.spec.name.encode()
             try:
                 self.ciphering.replay = self.state.replay(guard_key)
                 deciphered = self.ciphering.unprotect(reply)
