@@ -16,8 +16,10 @@ from dlmskit.apdu import ApplicationContextName
 from dlmskit.conformance import AssociationSpec, Iut, SecurityMaterial, Timeouts
 from dlmskit.conformance import reference_iut as packaged_reference_iut
 from dlmskit.link.hdlc import StationSettings
-from dlmskit.security import Key, Mechanism, SecurityPolicy, SecuritySuite
-from dlmskit.server import MeterQuirks, MeterServer, SingleMeter
+from dlmskit.model.objects import SecurityServices, SecuritySetup
+from dlmskit.security import Key, Mechanism, SecurityError, SecurityPolicy, SecuritySuite
+from dlmskit.security.keywrap import unwrap_key
+from dlmskit.server import Meter, MeterQuirks, MeterServer, SingleMeter
 from dlmskit.simulator.model import REFERENCE_MODEL, build_meter, parse_model
 
 FAST = Timeouts(response=1.0, silence=0.2, max_wait=5.0)
@@ -119,9 +121,28 @@ def reference_iut() -> Iut:
     )
 
 
+def with_key_transfer(meter: Meter, kek: bytes) -> None:
+    """Give the management association's security setup (0-0:43.0.3) the key unwrapping the
+    object model supports (the simulator's model does not wire it), and name it in the
+    association's security_setup_reference."""
+    objects = meter.logical_devices[1].objects
+    setup = objects.find("0-0:43.0.3")
+    association = objects.find("0-0:40.0.3")
+    assert isinstance(setup, SecuritySetup) and association is not None
+
+    def unwrap(key_id: int, wrapped: bytes) -> bytes | None:
+        try:
+            return unwrap_key(kek, wrapped).reveal()
+        except SecurityError:
+            return None
+
+    setup.services = SecurityServices(unwrap_key=unwrap)
+    association.store(9, bytes(setup.logical_name))
+
+
 @contextlib.asynccontextmanager
 async def reference_meter(
-    quirks: Iterable[str] = (), *, small: bool = False, suites: bool = False
+    quirks: Iterable[str] = (), *, small: bool = False, suites: bool = False, kek: bytes = b""
 ) -> AsyncIterator[dict[str, int]]:
     """The reference meter (with the named defects switched on) over the wrapper on TCP and
     HDLC over TCP; yields ``{"tcp": port, "hdlc+tcp": port}``."""
@@ -130,6 +151,8 @@ async def reference_meter(
         parse_model(with_suites(data) if suites else data), quirks=MeterQuirks.of(*quirks)
     )
     meter = build_meter(spec, 0, now=dt.datetime.now(dt.UTC))
+    if kek:
+        with_key_transfer(meter, kek)
     server = MeterServer(
         SingleMeter(meter),
         hdlc=StationSettings(inactivity_timeout=INACTIVITY, response_hold=0.2),

@@ -13,6 +13,7 @@ import pytest
 
 from conformance._reference import reference_iut, reference_meter, suites_iut
 from dlmskit.conformance import RunReport, RunSettings, Verdict, run_suite
+from dlmskit.security import Key
 from dlmskit.server import MeterQuirks
 
 pytestmark = [pytest.mark.timeout(180)]
@@ -111,6 +112,39 @@ async def test_ciphered_associations_of_every_suite() -> None:
             "T_SEC_CIPH_N1",
             "T_SEC_HLS_N1",
         }, name
+
+
+@pytest.mark.asyncio
+async def test_key_transfer() -> None:
+    """T_SEC_KEY_P1 against the object model's key transfer (the simulator's model does not
+    offer it; the test gives its security setup the unwrapping, and the IUT the KEK)."""
+    kek = bytes.fromhex("202122232425262728292A2B2C2D2E2F")
+    iut = reference_iut()
+    management = iut.association("management")
+    assert management.security is not None
+    keyed = dataclasses.replace(
+        management, security=dataclasses.replace(management.security, kek=Key(kek))
+    )
+    iut = dataclasses.replace(
+        iut, associations=tuple(keyed if a is management else a for a in iut.associations)
+    )
+    async with reference_meter(small=True, kek=kek) as ports:
+        report = await run_suite(
+            f"tcp://127.0.0.1:{ports['tcp']}", iut, RunSettings(include=("T_SEC_KEY_P1",))
+        )
+    (result,) = report.results
+    assert result.verdict is Verdict.PASSED, result.reason
+    assert [c.text for c in result.checks] == [
+        "security_setup_reference names an existing security setup object (0-0:43.0.3*255)",
+        "a key wrapped with another KEK is refused",
+        "the key wrapped with the KEK is taken",
+        "a new association with the (same) transferred key works",
+    ]
+    async with reference_meter(small=True) as ports:  # no key transfer: refused
+        report = await run_suite(
+            f"tcp://127.0.0.1:{ports['tcp']}", iut, RunSettings(include=("T_SEC_KEY_P1",))
+        )
+    assert report.results[0].verdict is Verdict.FAILED
 
 
 def test_every_defect_in_the_table_is_one_of_the_simulators() -> None:
