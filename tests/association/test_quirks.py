@@ -244,6 +244,77 @@ def wrapper_ports_swapped(q: MeterQuirks) -> bool:
     return (answer.source, answer.destination) == (16, 1)
 
 
+def _hdlc_exchange(q: MeterQuirks, frames: list[bytes]) -> list[Any]:
+    """Send HDLC frames to a meter with quirks ``q`` over HDLC on TCP, one at a time; the
+    frames it answers to each (an empty list: no answer)."""
+    from _running import Background
+    from dlmskit.link.hdlc import FrameReader
+    from dlmskit.server import LogicalDevice, Meter, MeterServer, SingleMeter
+
+    meter_ = Meter([LogicalDevice(1, meter(16).objects, [meter(16).settings])], quirks=q)
+
+    async def run() -> list[Any]:
+        server = MeterServer(SingleMeter(meter_), clock=lambda: NOW)
+        port = (await server.serve_hdlc_tcp("127.0.0.1", 0)).sockets[0].getsockname()[1]
+        reader_, writer = await asyncio.open_connection("127.0.0.1", port)
+        frames_reader = FrameReader(inter_octet_timeout=None)
+        answers = []
+        for frame in frames:
+            writer.write(frame)
+            try:
+                data = await asyncio.wait_for(reader_.read(4096), 0.3)
+            except TimeoutError:
+                data = b""
+            answers.append(frames_reader.feed(data))
+        writer.close()
+        await server.close()
+        return answers
+
+    background = Background()
+    try:
+        result: list[Any] = background.run(run())
+        return result
+    finally:
+        background.stop()
+
+
+def _snrm(*, bad_hcs: bool = False) -> bytes:
+    """SNRM from client 16 to logical device 1; with ``bad_hcs`` its HCS wrong (FCS right)."""
+    from dlmskit.link.hdlc import Frame, FrameType, HdlcAddress, HdlcParameters
+    from dlmskit.link.hdlc import encode_parameters as parameters
+    from dlmskit.link.hdlc.crc import crc16_x25
+
+    snrm = Frame.make(
+        FrameType.SNRM,
+        HdlcAddress.server(1),
+        HdlcAddress.client(16),
+        info=parameters(HdlcParameters()),
+    )
+    raw = bytearray(snrm.encode())
+    if bad_hcs:
+        raw[6] ^= 0xFF  # the HCS; then the FCS made right over it
+        fcs = crc16_x25(bytes(raw[1:-3]))
+        raw[-3:-1] = bytes((fcs & 0xFF, fcs >> 8))
+    return bytes(raw)
+
+
+def hdlc_bad_hcs_accepted(q: MeterQuirks) -> bool:
+    from dlmskit.link.hdlc import Frame, FrameType, HdlcAddress
+
+    disc = Frame.make(FrameType.DISC, HdlcAddress.server(1), HdlcAddress.client(16)).encode()
+    _, answer = _hdlc_exchange(q, [disc, _snrm(bad_hcs=True)])
+    return any(f.type is FrameType.UA for f in answer)
+
+
+def hdlc_sequence_not_checked(q: MeterQuirks) -> bool:
+    from dlmskit.link.hdlc import Frame, FrameType, HdlcAddress
+
+    server, client = HdlcAddress.server(1), HdlcAddress.client(16)
+    out_of_sequence = Frame(server, client, 0x12, b"\xe6\xe6\x00" + aarq().encode()).encode()
+    _, answer = _hdlc_exchange(q, [_snrm(), out_of_sequence])
+    return any(f.type is FrameType.I for f in answer)
+
+
 SCENARIOS: dict[str, Callable[[MeterQuirks], bool]] = {
     name: globals()[name] for name in MeterQuirks.names()
 }

@@ -829,3 +829,34 @@ def test_client_takes_any_frame_sequence(steps: list[tuple[int, bytes, bool, str
         client.receive_data(Frame(CLIENT, SERVER, control, info, seg).encode(), now)
         for frame in FrameReader().feed(client.data_to_send()):
             assert frame.destination == SERVER and frame.source == CLIENT
+
+
+# -- injected defects (for the conformance suite's fault tests) --------------------------------
+
+
+def test_defect_hcs_not_checked_takes_a_frame_with_a_wrong_hcs() -> None:
+    """hcs_checked=False: the CTT's SNRM with a wrong HCS is taken (as a defective meter
+    would); its FCS is still checked."""
+    frame = Frame.make(
+        FrameType.SNRM, HdlcAddress.server(1), CLIENT, info=encode_parameters(HdlcParameters())
+    )
+    raw = bytearray(frame.encode())
+    raw[6] ^= 0xFF  # the HCS
+    from dlmskit.link.hdlc.crc import crc16_x25
+
+    fcs = crc16_x25(bytes(raw[1:-3]))
+    raw[-3:-1] = bytes((fcs & 0xFF, fcs >> 8))
+    assert Meter(physical_address=None).send(bytes(raw)) == []
+    defective = Meter(StationSettings(hcs_checked=False), physical_address=None)
+    (ua,) = defective.send(bytes(raw))
+    assert ua.type is FrameType.UA
+    bad_fcs = bytes(raw[:-3]) + bytes((raw[-3] ^ 1, raw[-2], 0x7E))
+    assert Meter(StationSettings(hcs_checked=False), physical_address=None).send(bad_fcs) == []
+
+
+def test_defect_sequence_not_checked_serves_an_i_frame_out_of_sequence() -> None:
+    """sequence_checked=False: the I frame with N(S)=1 is delivered (T_HDLC_INFO_N3 fails)."""
+    meter = Meter(StationSettings(sequence_checked=False))
+    meter.snrm()
+    meter.send(Frame(SERVER, CLIENT, 0x12, b"\xe6\xe6\x00" + AARQ))
+    assert any(isinstance(e, ApduReceived) and e.apdu == AARQ for e in meter.events)

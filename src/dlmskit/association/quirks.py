@@ -73,6 +73,9 @@ class MeterQuirks:
     * ``inactivity_timeout_ignored`` -- idle connections are never closed.
     * ``wrapper_ports_swapped`` -- wrapper responses keep the request's source and
       destination wPorts instead of swapping them.
+    * ``hdlc_bad_hcs_accepted`` -- HDLC frames with a wrong header check sequence are taken.
+    * ``hdlc_sequence_not_checked`` -- an HDLC I frame out of sequence (wrong N(S)) is taken
+      as the next one.
     """
 
     wrong_aare_diagnostic: bool = False
@@ -97,6 +100,8 @@ class MeterQuirks:
     release_ignored: bool = False
     inactivity_timeout_ignored: bool = False
     wrapper_ports_swapped: bool = False
+    hdlc_bad_hcs_accepted: bool = False
+    hdlc_sequence_not_checked: bool = False
 
     def active(self) -> tuple[str, ...]:
         """The names of the defects switched on."""

@@ -18,12 +18,14 @@ COMMAND_MODULES: Final = (
     "dlmskit.cli.listen",
     "dlmskit.cli.meter",
     "dlmskit.cli.simulate",
+    "dlmskit.cli.conform",
 )
 
 app = typer.Typer(
     name="dlms",
     help="DLMS/COSEM (IEC 62056) from the command line: read and write meters, read "
-    "profiles, diagnose a connection, decode any capture, listen to pushes, simulate meters.",
+    "profiles, diagnose a connection, decode any capture, listen to pushes, simulate meters, "
+    "test conformance.",
     no_args_is_help=True,
     add_completion=False,
     # tracebacks with local variables could show keys: expected errors print one line,

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import datetime as _dt
 import logging
 from collections.abc import Awaitable, Callable, Coroutine, Sequence
@@ -430,8 +431,15 @@ class MeterServer:
                     break
         connection = MeterConnection(meter)
         self._use(meter)
+        settings = self.hdlc_settings
+        if meter.quirks.hdlc_bad_hcs_accepted or meter.quirks.hdlc_sequence_not_checked:
+            settings = dataclasses.replace(
+                settings,
+                hcs_checked=not meter.quirks.hdlc_bad_hcs_accepted,
+                sequence_checked=not meter.quirks.hdlc_sequence_not_checked,
+            )
         station = SecondaryStation(
-            meter.logical_devices, self.directory.hdlc_address(meter), self.hdlc_settings
+            meter.logical_devices, self.directory.hdlc_address(meter), settings
         )
         receiving: asyncio.Future[bytes] | None = None
         try:

@@ -846,6 +846,20 @@ def _make_association(
         for m in definition.methods
     }
     rights[spec.logical_name] = ObjectRights(own_attributes, own_methods)
+    setup_name = None if spec.security is None else spec.security.setup
+    if spec.security is not None and setup_name is not None:
+        # the association's Security setup: made when the model has none, and always in the
+        # association's view (its security_setup_reference names it)
+        setup = objects.find(setup_name)
+        if setup is None:
+            setup = SecuritySetup(setup_name, version=1)
+            setup.store(2, Enum(int(spec.security.policy)))
+            setup.store(3, Enum(int(spec.security.suite)))
+            setup.store(5, title)
+            objects.add(setup)
+        if setup.logical_name not in visible_names:
+            visible_names.append(setup.logical_name)
+            rights.setdefault(setup.logical_name, _rights(setup, spec.access))
     cls = AssociationSN if device.short_names else AssociationLN
     try:
         association = cls(
@@ -853,6 +867,8 @@ def _make_association(
         )
     except DlmsError as exc:
         raise ModelError(str(exc), path) from None
+    if setup_name is not None and cls is AssociationLN and version >= 1:
+        association.store(9, bytes(Obis.parse(setup_name)))
     objects.add(association)
     security = None
     if spec.security is not None:
@@ -860,12 +876,6 @@ def _make_association(
         security = SecurityContext(
             keys, title, spec.security.policy, general_ciphering=spec.security.general_ciphering
         )
-        if spec.security.setup is not None and objects.find(spec.security.setup) is None:
-            setup = SecuritySetup(spec.security.setup, version=1)
-            setup.store(2, Enum(int(spec.security.policy)))
-            setup.store(3, Enum(int(spec.security.suite)))
-            setup.store(5, title)
-            objects.add(setup)
     client_title = None
     if spec.client_system_title is not None:
         try:

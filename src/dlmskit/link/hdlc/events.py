@@ -55,6 +55,9 @@ class StationSettings:
     * ``llc``: add and strip the IEC 62056-46 LLC header (E6 E6 00 / E6 E7 00).
     * ``send_parameters`` (primary): put the negotiation field in SNRM (otherwise a bare SNRM,
       meaning all defaults).
+    * ``hcs_checked``, ``sequence_checked`` (secondary): True in every correct station. Off,
+      they inject a defect for conformance testing: frames with a wrong header check sequence
+      are taken (their FCS still checked); an I frame out of sequence is taken as the next.
     """
 
     max_info_tx: int = DEFAULT_MAX_INFO
@@ -68,6 +71,8 @@ class StationSettings:
     response_hold: float = 1.0
     llc: bool = True
     send_parameters: bool = True
+    hcs_checked: bool = True
+    sequence_checked: bool = True
 
     def __post_init__(self) -> None:
         for name in ("max_info_tx", "max_info_rx"):

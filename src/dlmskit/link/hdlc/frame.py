@@ -328,12 +328,16 @@ class Frame:
         return " ".join(parts)
 
 
-def decode_frame(data: bytes | bytearray | memoryview, *, flags: bool | None = None) -> Frame:
+def decode_frame(
+    data: bytes | bytearray | memoryview, *, flags: bool | None = None, check_hcs: bool = True
+) -> Frame:
     """Decode one frame, given with or without its flags (``flags=None``: detect them).
 
     Raises :class:`HdlcFrameError` (with the failed check in ``defect``) for anything that is
     not a valid frame: the caller discards it, as IEC 62056-46 requires. An undefined control
     byte is *not* a decoding error (the frame is valid; the station answers it with FRMR).
+    ``check_hcs=False`` skips the header check sequence -- a defect, for fault injection only
+    (:attr:`~dlmskit.link.hdlc.events.StationSettings.hcs_checked`).
     """
     buf = bytes(data)
     base = 0
@@ -362,7 +366,7 @@ def decode_frame(data: bytes | bytearray | memoryview, *, flags: bool | None = N
         if rest < 4:
             raise HdlcFrameError(FrameDefect.LENGTH, base + pos)
         hcs = crc16_x25(buf[:pos])
-        if buf[pos] != hcs & 0xFF or buf[pos + 1] != hcs >> 8:
+        if check_hcs and (buf[pos] != hcs & 0xFF or buf[pos + 1] != hcs >> 8):
             raise HdlcFrameError(FrameDefect.HCS, base + pos)
         info = buf[pos + 2 : n - 2]
     fcs = crc16_x25(buf[: n - 2])

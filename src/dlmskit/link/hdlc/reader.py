@@ -54,7 +54,8 @@ class FrameReader:
     byte; ``None`` disables the timer (then only :meth:`flush` ends a truncated frame).
     """
 
-    def __init__(self, *, inter_octet_timeout: float | None = 1.0) -> None:
+    def __init__(self, *, inter_octet_timeout: float | None = 1.0, check_hcs: bool = True) -> None:
+        self.check_hcs = check_hcs  # False only to inject the defect "bad HCS accepted"
         self._buf = bytearray()
         self._base = 0  # stream offset of _buf[0]
         self._candidate = -1  # stream offset of the incomplete frame being waited for
@@ -171,7 +172,9 @@ class FrameReader:
                 pos = start + 1
                 continue
             try:
-                frame = decode_frame(memoryview(buf)[start + 1 : end], flags=False)
+                frame = decode_frame(
+                    memoryview(buf)[start + 1 : end], flags=False, check_hcs=self.check_hcs
+                )
             except HdlcFrameError as exc:
                 stats.discarded_frames += 1
                 if _log.isEnabledFor(logging.DEBUG):
@@ -215,7 +218,9 @@ class FrameReader:
             if buf[end] != FLAG:
                 continue
             try:
-                decode_frame(memoryview(buf)[start + 1 : end], flags=False)
+                decode_frame(
+                    memoryview(buf)[start + 1 : end], flags=False, check_hcs=self.check_hcs
+                )
             except HdlcFrameError:
                 continue
             return start

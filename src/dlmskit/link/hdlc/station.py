@@ -178,7 +178,9 @@ def _strip(info: bytes, use_llc: bool) -> tuple[bytes, bytes]:
 class _Base:
     def __init__(self, settings: StationSettings) -> None:
         self.settings = settings
-        self.reader = FrameReader(inter_octet_timeout=settings.inter_octet_timeout)
+        self.reader = FrameReader(
+            inter_octet_timeout=settings.inter_octet_timeout, check_hcs=settings.hcs_checked
+        )
         self._out = bytearray()
         self._ui = _UiAssembler()
 
@@ -761,6 +763,8 @@ class SecondaryStation(_Base):
         n.peer_busy = frame.type is FrameType.RNR
         delivered = False
         if frame.type is FrameType.I:
+            if not self.settings.sequence_checked:
+                n.vr = frame.ns  # the injected defect: any N(S) is taken as the next one
             apdu = n.accept(frame)
             if apdu is not None:
                 header, payload = _strip(apdu, self.settings.llc)
