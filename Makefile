@@ -1,5 +1,6 @@
 # dlmskit developer commands. Each target makes its own virtual environment (.venv) first.
-#   make demo   - the project's main job (for now: a load profile encoded, decoded, printed)
+#   make demo   - the project's main job: start the reference meter simulator, read it with
+#                 the dlms command line (objects, energy registers, a day of load profile), stop it
 #   make test   - install what the tests need and run the whole suite
 #   make lint   - ruff and mypy --strict, as CI runs them
 #   make bench  - the benchmarks, peers measured in the same run (results in benchmarks/results.json)
@@ -18,7 +19,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/python examples/load_profile_demo.py
+	$(BIN)/python examples/meter_demo.py
 
 system-deps:
 	./scripts/system-deps.sh

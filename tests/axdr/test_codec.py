@@ -416,3 +416,19 @@ def test_fast_path_truncated_input_is_an_error_at_the_right_offset() -> None:
         with pytest.raises(DecodeError) as info:
             axdr.decode(data[:cut])
         assert info.value.offset <= cut
+
+
+def test_decode_elements_partial_and_strict() -> None:
+    rows = [(DoubleLongUnsigned(i), b"abc") for i in range(40)]
+    data = axdr.encode(rows)
+    count, start = axdr.decode_length(data, 1)
+    half = len(data) // 2
+    values, pos = axdr.decode_elements(data[:half], start, count, partial=True)
+    assert values == rows[: len(values)] and 0 < len(values) < 40
+    with pytest.raises(DecodeError):
+        axdr.decode_elements(data[:half], start, count)
+    rest, end = axdr.decode_elements(data, pos, count - len(values))
+    assert values + rest == rows and end == len(data)
+    # a malformed element is no reason to raise in partial mode: it stops there
+    broken = data[:start] + b"\x07" + data[start + 1 :]
+    assert axdr.decode_elements(broken, start, count, partial=True) == ([], start)

@@ -114,3 +114,18 @@ def test_fast_path_equals_general_decoder(rows: list[Any]) -> None:
         general = axdr.decode(data, strict=True)
     assert _same(fast, general)
     assert _same(fast, rows)
+
+
+@given(uniform_arrays(), st.lists(st.integers(0, 400), max_size=8))
+def test_elements_fed_in_pieces_equal_the_whole(rows: list[Any], cuts: list[int]) -> None:
+    """decode_elements(partial=True) over growing prefixes, as blocks arrive, gives the
+    rows of the whole array, in order, each once."""
+    data = axdr.encode(rows)
+    count, start = axdr.decode_length(data, 1)
+    got: list[Any] = []
+    pos = start
+    for cut in sorted({min(c, len(data)) for c in cuts} | {len(data)}):
+        values, pos = axdr.decode_elements(data[:cut], pos, count - len(got), partial=True)
+        got.extend(values)
+    assert pos == len(data)
+    assert _same(got, rows)

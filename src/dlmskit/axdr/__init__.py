@@ -12,6 +12,7 @@
 from dlmskit.axdr.codec import (
     DEFAULT_MAX_DEPTH,
     decode,
+    decode_elements,
     decode_length,
     decode_prefix,
     encode,
@@ -91,6 +92,7 @@ __all__ = [
     "Utf8String",
     "VisibleString",
     "decode",
+    "decode_elements",
     "decode_length",
     "decode_prefix",
     "desc_from_json",

@@ -61,6 +61,7 @@ from dlmskit.errors import DecodeError, EncodeError
 __all__ = [
     "DEFAULT_MAX_DEPTH",
     "decode",
+    "decode_elements",
     "decode_length",
     "decode_prefix",
     "encode",
@@ -276,22 +277,35 @@ def _dec_array(buf: bytes, pos: int, end: int, depth: int, strict: bool) -> tupl
     if depth <= 0:
         raise DecodeError("nesting within the depth limit", pos - 1, layer=_LAYER)
     count, pos = _count(buf, pos, end, strict, "array")
+    return _elements(buf, pos, end, count, depth - 1, strict, partial=False)
+
+
+def _elements(
+    buf: bytes, pos: int, end: int, count: int, depth: int, strict: bool, *, partial: bool
+) -> tuple[list[Any], int]:
+    """Decode ``count`` tagged values at ``pos`` (the elements of an array), with the fast
+    path for rows of one layout. ``partial``: stop before the first element that is not
+    complete or not valid, instead of raising (for elements that are still arriving)."""
     items: list[Any] = []
     append = items.append
     table = _TABLE
-    depth -= 1
     done = 0
     chunk = _FAST_FIRST_CHUNK
     skip = 0  # elements to decode before the next try of the fast path
     backoff = 1
     while done < count:
-        if pos >= end:
-            _need(pos, 1, end, "a Data type tag")
         start = pos
-        handler = table[buf[pos]]
-        if handler is None:
-            raise _bad_tag(buf, pos)
-        value, pos = handler(buf, pos + 1, end, depth, strict)
+        try:
+            if pos >= end:
+                _need(pos, 1, end, "a Data type tag")
+            handler = table[buf[pos]]
+            if handler is None:
+                raise _bad_tag(buf, pos)
+            value, pos = handler(buf, pos + 1, end, depth, strict)
+        except DecodeError:
+            if partial:
+                return items, start
+            raise
         append(value)
         done += 1
         left = count - done
@@ -746,6 +760,33 @@ def decode_prefix(
     value: Data
     value, pos = handler(buf, offset + 1, stop, max_depth, strict)
     return value, pos
+
+
+def decode_elements(
+    data: bytes | bytearray | memoryview,
+    offset: int,
+    count: int,
+    *,
+    end: int | None = None,
+    strict: bool = False,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    partial: bool = False,
+) -> tuple[list[Data], int]:
+    """Decode up to ``count`` consecutive tagged values at ``offset`` -- the elements of an
+    array whose header was read apart, e.g. the rows of a profile buffer arriving block by
+    block -- with the fast path for rows of one layout. Return them and the offset after.
+
+    ``partial=True`` stops before the first element that is incomplete or invalid instead of
+    raising, so a caller can feed more octets and continue from the returned offset (and tell
+    a truncated buffer at its end by decoding the rest without ``partial``).
+    """
+    buf = _as_bytes(data)
+    stop = len(buf) if end is None else min(end, len(buf))
+    if count < 0:
+        raise ValueError("a count of elements cannot be negative")
+    values: list[Data]
+    values, pos = _elements(buf, offset, stop, count, max_depth - 1, strict, partial=partial)
+    return values, pos
 
 
 def decode(

@@ -17,7 +17,7 @@ from typing import Any, Final
 from dlmskit import axdr
 from dlmskit.apdu import CaptureObjectDefinition, EntryDescriptor, RangeDescriptor
 from dlmskit.apdu.common import SelectiveAccessDescriptor
-from dlmskit.axdr import Data, decode, decode_length, decode_prefix
+from dlmskit.axdr import Data, decode, decode_elements, decode_length, decode_prefix
 from dlmskit.cosem import DateTime, Obis
 from dlmskit.errors import DecodeError, LocalProtocolError, RemoteProtocolError
 from dlmskit.model.classdef import UnknownClassError
@@ -108,16 +108,11 @@ class RowStream:
                     raise
                 return []
             self._remaining = count
-        rows: list[Data] = []
-        buf = bytes(self._buf)
-        while self._remaining:
-            try:
-                row, end = decode_prefix(buf, self._pos)
-            except DecodeError:
-                break  # not all there yet (close() tells a truncated buffer)
-            rows.append(row)
-            self._pos = end
-            self._remaining -= 1
+        # the complete rows there are (close() tells a truncated buffer)
+        rows, self._pos = decode_elements(
+            bytes(self._buf), self._pos, self._remaining, partial=True
+        )
+        self._remaining -= len(rows)
         if self._pos > 65536:
             del self._buf[: self._pos]
             self._pos = 0
