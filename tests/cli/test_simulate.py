@@ -175,3 +175,15 @@ def test_list_quirks() -> None:
     out, _ = proc.communicate(timeout=20)
     names = json.loads(out)
     assert "access_rights_ignored" in names and len(names) >= 15
+
+
+def test_port_zero_reports_the_port_the_system_chose() -> None:
+    proc = simulator("--port", "0")
+    try:
+        line = wait_serving(proc)
+        port = int(line.rsplit(":", 1)[1])
+        assert port != 0
+        with public_session(port) as session:
+            session.connect()
+    finally:
+        stop(proc)

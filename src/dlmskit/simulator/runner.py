@@ -17,6 +17,7 @@ from pathlib import Path
 
 from dlmskit.association.quirks import MeterQuirks
 from dlmskit.errors import LocalProtocolError
+from dlmskit.io.udp import UdpEndpoint
 from dlmskit.server.meter_server import MeterServer
 from dlmskit.simulator.model import ModelSpec, load_model
 from dlmskit.simulator.pool import MeterPool, SimulatedClock
@@ -95,33 +96,33 @@ async def start(options: SimulationOptions) -> Simulation:
     if options.one_port:
         server = server_for(pool)
         if options.port is not None:
-            await server.serve_tcp(host, options.port)
+            port = _port(await server.serve_tcp(host, options.port))
             listening.append(
-                f"wrapper/TCP {host}:{options.port}, meters at wPorts "
+                f"wrapper/TCP {host}:{port}, meters at wPorts "
                 f"{options.first_wport}..{options.first_wport + options.count - 1}"
             )
         if options.hdlc_port is not None:
-            await server.serve_hdlc_tcp(host, options.hdlc_port)
+            port = _port(await server.serve_hdlc_tcp(host, options.hdlc_port))
             listening.append(
-                f"HDLC/TCP {host}:{options.hdlc_port}, meters at physical addresses "
+                f"HDLC/TCP {host}:{port}, meters at physical addresses "
                 f"{options.first_physical}..{options.first_physical + options.count - 1}"
             )
         if options.udp_port is not None:
-            await server.serve_udp(host, options.udp_port)
-            listening.append(f"wrapper/UDP {host}:{options.udp_port}")
+            port = _port(await server.serve_udp(host, options.udp_port))
+            listening.append(f"wrapper/UDP {host}:{port}")
     else:
         for index in range(options.count):
             server = server_for(pool.view(index))
             serial, _ = spec.identity(index)
             if options.port is not None:
-                await server.serve_tcp(host, options.port + index)
-                listening.append(f"{serial}: wrapper/TCP {host}:{options.port + index}")
+                port = _port(await server.serve_tcp(host, _next(options.port, index)))
+                listening.append(f"{serial}: wrapper/TCP {host}:{port}")
             if options.hdlc_port is not None:
-                await server.serve_hdlc_tcp(host, options.hdlc_port + index)
-                listening.append(f"{serial}: HDLC/TCP {host}:{options.hdlc_port + index}")
+                port = _port(await server.serve_hdlc_tcp(host, _next(options.hdlc_port, index)))
+                listening.append(f"{serial}: HDLC/TCP {host}:{port}")
             if options.udp_port is not None:
-                await server.serve_udp(host, options.udp_port + index)
-                listening.append(f"{serial}: wrapper/UDP {host}:{options.udp_port + index}")
+                port = _port(await server.serve_udp(host, _next(options.udp_port, index)))
+                listening.append(f"{serial}: wrapper/UDP {host}:{port}")
     if options.serial is not None:
         server = server_for(pool.view(0))
         await server.serve_hdlc_serial(options.serial, baudrate=options.baudrate)
@@ -129,6 +130,18 @@ async def start(options: SimulationOptions) -> Simulation:
     if not listening:
         raise LocalProtocolError("nothing to serve: give a TCP, HDLC, UDP or serial port")
     return Simulation(servers, pool, listening)
+
+
+def _next(port: int, index: int) -> int:
+    """Consecutive ports from ``port``; port 0 lets the system choose each one."""
+    return port + index if port else 0
+
+
+def _port(listener: asyncio.Server | UdpEndpoint) -> int:
+    """The port really bound (the one asked for, or the system's choice for port 0)."""
+    if isinstance(listener, UdpEndpoint):
+        return int(listener.address[1])
+    return int(listener.sockets[0].getsockname()[1])
 
 
 class Simulation:
