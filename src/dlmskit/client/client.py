@@ -84,6 +84,7 @@ from dlmskit.client.profile import (
     ProfileRow,
     RowStream,
     column_typer,
+    make_profile_row,
     select_columns,
     selective_access,
 )
@@ -915,6 +916,14 @@ class Client:
         stream = RowStream()
         counts = {"rows": 0, "octets": 0, "blocks": 0}
         previous: list[DateTime | None] = [None]
+        clock_at = next(
+            (
+                i
+                for i, c in enumerate(out_columns)
+                if c.class_id == CLOCK_CLASS_ID and c.attribute_index == 2
+            ),
+            None,
+        )
 
         def rows_out(raw_rows: Sequence[Data]) -> list[ProfileRow]:
             if not raw_rows:
@@ -933,10 +942,16 @@ class Client:
                 ]
             else:
                 values = [tuple([row[i] for i in keep]) for row in raw_rows]  # type: ignore[index]
-            result = []
+            result: list[ProfileRow] = []
+            append = result.append
             for row_values in values:
-                filled = _fill_clock(row_values, out_columns, previous, period)
-                result.append(ProfileRow(filled, out_columns))
+                if clock_at is not None:
+                    stamp = row_values[clock_at]
+                    if stamp.__class__ is DateTime:
+                        previous[0] = stamp
+                    elif stamp is None:  # the meter left it out: one period after the last
+                        row_values = _fill_clock(row_values, out_columns, previous, period)
+                append(make_profile_row(row_values, out_columns))
             counts["rows"] += len(result)
             return result
 
@@ -1074,6 +1089,9 @@ def _row_filter(
     return by_time
 
 
+CLOCK_CLASS_ID: Final = 8
+
+
 def _fill_clock(
     values: Sequence[Any],
     columns: Sequence[Column],
@@ -1082,7 +1100,7 @@ def _fill_clock(
 ) -> tuple[Any, ...]:
     out = list(values)
     for i, column in enumerate(columns):
-        if column.class_id != 8 or column.attribute_index != 2:
+        if column.class_id != CLOCK_CLASS_ID or column.attribute_index != 2:
             continue
         value = out[i]
         if isinstance(value, DateTime):

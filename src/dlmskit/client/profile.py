@@ -15,6 +15,7 @@ from decimal import Decimal
 from typing import Any, Final
 
 from dlmskit import axdr
+from dlmskit._fastinit import unchecked_constructor
 from dlmskit.apdu import CaptureObjectDefinition, EntryDescriptor, RangeDescriptor
 from dlmskit.apdu.common import SelectiveAccessDescriptor
 from dlmskit.axdr import Data, decode, decode_elements, decode_length, decode_prefix
@@ -251,6 +252,11 @@ _INT_TYPES: Final = frozenset(
 )
 
 
+# Typed rows are made by the thousand from values checked above: skip dataclass __init__.
+_make_quantity = unchecked_constructor(Quantity, ("value", "unit", "scaler", "raw"))
+make_profile_row = unchecked_constructor(ProfileRow, ("values", "columns"))
+
+
 def _safe(schema: Schema, context: TypeContext) -> Callable[[Any], Any]:
     to_typed = schema.to_typed
 
@@ -283,7 +289,7 @@ def column_typer(column: Column, resolver: Resolver) -> Callable[[Any], Any]:
         def scaled(raw: Any) -> Any:
             if type(raw) in _INT_TYPES:
                 value = Decimal(f"{int(raw)}E{scaler}") if scaler else Decimal(int(raw))
-                return Quantity(value, unit, scaler, raw)
+                return _make_quantity(value, unit, scaler, raw)
             return generic(raw)
 
         return scaled

@@ -14,8 +14,9 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 from dataclasses import dataclass
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar
 
+from dlmskit._fastinit import unchecked_constructor
 from dlmskit.errors import DlmsError
 
 __all__ = [
@@ -38,8 +39,6 @@ MONTH_DST_BEGIN = 0xFE
 DAY_SECOND_LAST = 0xFD
 #: day-of-month value: last day of the month
 DAY_LAST = 0xFE
-
-_T = TypeVar("_T")
 
 _NOT_SPECIFIED = 0xFF
 _YEAR_NOT_SPECIFIED = 0xFFFF
@@ -64,22 +63,6 @@ class ClockStatus(enum.IntFlag, boundary=enum.KEEP):
 _STATUS = tuple(ClockStatus(i) for i in range(0xFF))
 
 _DOW_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
-_SETTERS: dict[type, list[Any]] = {}
-
-
-def _unchecked(cls: type[_T], names: tuple[str, ...], values: tuple[Any, ...]) -> _T:
-    """Build a value from fields known to be in range (they came from octets), skipping the
-    checks of ``__post_init__``: decoding profiles makes many of these. The slot
-    descriptors' setters are looked up once per class."""
-    setters = _SETTERS.get(cls)
-    if setters is None:
-        setters = _SETTERS[cls] = [getattr(cls, name).__set__ for name in names]
-    obj = object.__new__(cls)
-    for setter, value in zip(setters, values, strict=True):
-        setter(obj, value)
-    return obj
 
 
 def _check_byte(name: str, value: int | None, *, maximum: int = 0xFE) -> None:
@@ -201,15 +184,12 @@ class Date:
     def from_bytes(cls, data: bytes) -> Date:
         if len(data) != 5:
             raise DateTimeError(f"a COSEM date is 5 octets, not {len(data)}")
-        return _unchecked(
-            cls,
-            cls._FIELDS,
-            (
-                _opt((data[0] << 8) | data[1], _YEAR_NOT_SPECIFIED),
-                _opt(data[2]),
-                _opt(data[3]),
-                _opt(data[4]),
-            ),
+        make = _make_date if cls is Date else cls
+        return make(
+            _opt((data[0] << 8) | data[1], _YEAR_NOT_SPECIFIED),
+            _opt(data[2]),
+            _opt(data[3]),
+            _opt(data[4]),
         )
 
     def to_bytes(self) -> bytes:
@@ -278,9 +258,8 @@ class Time:
     def from_bytes(cls, data: bytes) -> Time:
         if len(data) != 4:
             raise DateTimeError(f"a COSEM time is 4 octets, not {len(data)}")
-        return _unchecked(
-            cls, cls._FIELDS, (_opt(data[0]), _opt(data[1]), _opt(data[2]), _opt(data[3]))
-        )
+        make = _make_time if cls is Time else cls
+        return make(_opt(data[0]), _opt(data[1]), _opt(data[2]), _opt(data[3]))
 
     def to_bytes(self) -> bytes:
         return bytes((_raw(self.hour), _raw(self.minute), _raw(self.second), _raw(self.hundredths)))
@@ -383,21 +362,18 @@ class DateTime:
         status = data[11]
         year = (data[0] << 8) | data[1]
         m, d, w, h, mi, se, hu = data[2:9]
-        return _unchecked(
-            cls,
-            cls._FIELDS,
-            (
-                None if year == 0xFFFF else year,
-                None if m == 0xFF else m,
-                None if d == 0xFF else d,
-                None if w == 0xFF else w,
-                None if h == 0xFF else h,
-                None if mi == 0xFF else mi,
-                None if se == 0xFF else se,
-                None if hu == 0xFF else hu,
-                None if deviation == _DEVIATION_NOT_SPECIFIED else deviation,
-                None if status == 0xFF else _STATUS[status],
-            ),
+        make = _make_date_time if cls is DateTime else cls
+        return make(
+            None if year == 0xFFFF else year,
+            None if m == 0xFF else m,
+            None if d == 0xFF else d,
+            None if w == 0xFF else w,
+            None if h == 0xFF else h,
+            None if mi == 0xFF else mi,
+            None if se == 0xFF else se,
+            None if hu == 0xFF else hu,
+            None if deviation == _DEVIATION_NOT_SPECIFIED else deviation,
+            None if status == 0xFF else _STATUS[status],
         )
 
     def to_bytes(self) -> bytes:
@@ -545,3 +521,10 @@ class DateTime:
         if self.clock_status:
             text += f" status=0x{int(self.clock_status):02x}"
         return text
+
+
+# Values decoded from octets are in range by construction: build them without the checks of
+# __post_init__ (a load profile makes one date-time per row).
+_make_date = unchecked_constructor(Date, Date._FIELDS)
+_make_time = unchecked_constructor(Time, Time._FIELDS)
+_make_date_time = unchecked_constructor(DateTime, DateTime._FIELDS)
