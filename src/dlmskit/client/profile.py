@@ -23,6 +23,7 @@ from dlmskit.cosem import DateTime, Obis
 from dlmskit.errors import DecodeError, LocalProtocolError, RemoteProtocolError
 from dlmskit.model.classdef import UnknownClassError
 from dlmskit.model.schema import (
+    AnyData,
     AnySimple,
     FixedOctets,
     OctetKind,
@@ -257,6 +258,10 @@ _make_quantity = unchecked_constructor(Quantity, ("value", "unit", "scaler", "ra
 make_profile_row = unchecked_constructor(ProfileRow, ("values", "columns"))
 
 
+def _as_decoded(raw: Any) -> Any:
+    return raw
+
+
 def _safe(schema: Schema, context: TypeContext) -> Callable[[Any], Any]:
     to_typed = schema.to_typed
 
@@ -281,6 +286,10 @@ def column_typer(column: Column, resolver: Resolver) -> Callable[[Any], Any]:
         schema = definition.attribute(column.attribute_index).schema
     except (UnknownClassError, LocalProtocolError):
         return lambda raw: raw
+    if isinstance(schema, AnyData):
+        # the value of a Data object or a nested buffer: typed as it was decoded (a decoded
+        # value is valid Data by construction, so the check of to_typed cannot fail)
+        return _as_decoded
     generic = _safe(schema, context)
     su = context.scaler_unit
     if isinstance(schema, Scaled) and isinstance(schema.inner, AnySimple) and su is not None:
