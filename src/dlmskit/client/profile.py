@@ -239,18 +239,8 @@ def selective_access(
 
 # -- typing rows fast ----------------------------------------------------------------------------
 
-_INT_TYPES: Final = frozenset(
-    {
-        axdr.Integer,
-        axdr.Long,
-        axdr.DoubleLong,
-        axdr.Long64,
-        axdr.Unsigned,
-        axdr.LongUnsigned,
-        axdr.DoubleLongUnsigned,
-        axdr.Long64Unsigned,
-    }
-)
+# the integer types a scaler applies to (enum and bcd are no quantities)
+_INT_TYPES: Final = frozenset(axdr.INTEGER_TYPES) - {axdr.Enum, axdr.Bcd}
 
 
 # Typed rows are made by the thousand from values checked above: skip dataclass __init__.
