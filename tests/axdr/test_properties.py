@@ -14,7 +14,7 @@ from _vectors import load
 from axdr_strategies import data_values, uniform_arrays
 from dlmskit import axdr
 from dlmskit.axdr import codec as codec_module
-from dlmskit.errors import DecodeError
+from dlmskit.errors import DecodeError, EncodeError
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -129,3 +129,72 @@ def test_elements_fed_in_pieces_equal_the_whole(rows: list[Any], cuts: list[int]
         got.extend(values)
     assert pos == len(data)
     assert _same(got, rows)
+
+
+def _general_encode(value: Any) -> bytes:
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(codec_module, "_ROWS_MIN", 1 << 62)
+        return axdr.encode(value)
+
+
+@given(uniform_arrays())
+def test_compiled_row_encoder_equals_general_encoder(rows: list[Any]) -> None:
+    assert axdr.encode(rows) == _general_encode(rows)
+    assert axdr.encode(tuple(rows)) == _general_encode(tuple(rows))
+
+
+@given(uniform_arrays(), st.data())
+def test_compiled_row_encoder_raises_what_the_general_encoder_raises(
+    rows: list[Any], data: st.DataObject
+) -> None:
+    """A value out of its type's range (made without the constructor's check) anywhere in
+    the rows: both encoders refuse it with the same reason and path."""
+    ints = [
+        (r, c)
+        for r, row in enumerate(rows)
+        for c, item in enumerate(row)
+        if isinstance(item, axdr.INTEGER_TYPES)
+    ]
+    if not ints:
+        return
+    r, c = data.draw(st.sampled_from(ints))
+    cls = type(rows[r][c])
+    wrong = int.__new__(cls, data.draw(st.sampled_from([cls.MIN - 1, cls.MAX + 1])))
+    rows = list(rows)
+    rows[r] = (*rows[r][:c], wrong, *rows[r][c + 1 :])
+    with pytest.raises(EncodeError) as fast:
+        axdr.encode(rows)
+    with pytest.raises(EncodeError) as general:
+        _general_encode(rows)
+    assert (fast.value.reason, fast.value.path) == (general.value.reason, general.value.path)
+    assert fast.value.path.startswith(f"[{r}][{c}]")
+
+
+@given(uniform_arrays(), st.integers(1, 3000))
+def test_chunks_join_to_the_encoding(rows: list[Any], size: int) -> None:
+    pieces = list(axdr.encode_chunks(rows, size))
+    assert b"".join(pieces) == axdr.encode(rows)
+    assert all(len(piece) >= size for piece in pieces[:-1])
+
+
+def test_chunks_are_encoded_as_they_are_taken() -> None:
+    row = (b"\x07\xea\x03\x02\x01\x00\x00\x00\x00\x00\x00\x00", axdr.DoubleLongUnsigned(7))
+    rows = [row] * 1000
+    rows[900] = (row[0], int.__new__(axdr.DoubleLongUnsigned, -1))
+    pieces = axdr.encode_chunks(rows, 100)
+    rows.append(row)  # the array was taken when the call was made
+    first = next(pieces)
+    assert first.startswith(b"\x01\x82\x03\xe8")  # 1000 elements, not 1001
+    with pytest.raises(EncodeError) as exc:
+        list(pieces)
+    assert exc.value.path == "[900][1]"
+
+
+def test_chunks_of_a_scalar_and_of_empty_containers() -> None:
+    assert list(axdr.encode_chunks(axdr.Unsigned(5), 1)) == [b"\x11\x05"]
+    assert list(axdr.encode_chunks([], 10)) == [b"\x01\x00"]
+    assert list(axdr.encode_chunks((), 10)) == [b"\x02\x00"]
+    with pytest.raises(ValueError):
+        axdr.encode_chunks([], 0)
+    with pytest.raises(EncodeError):
+        axdr.encode_chunks([[]], 10, max_depth=0)

@@ -16,6 +16,7 @@ from dlmskit.axdr.codec import (
     decode_length,
     decode_prefix,
     encode,
+    encode_chunks,
     encode_into,
     encode_length,
 )
@@ -98,6 +99,7 @@ __all__ = [
     "desc_from_json",
     "desc_to_json",
     "encode",
+    "encode_chunks",
     "encode_into",
     "encode_length",
     "from_json",

@@ -10,7 +10,10 @@ a fast path: the layout of the first element becomes a :mod:`struct` format, the
 rows are unpacked in C with :func:`struct.iter_unpack`, their constant bytes (tags, lengths)
 are checked column by column, and values are built column by column with ``map``. A row that
 does not fit the layout falls back to the general decoder, so the result is always the one
-the general decoder gives.
+the general decoder gives. Encoding has the mirror path: rows of one shape are packed by a
+function compiled for it, one struct call per row, with the general encoder taking any row
+that does not fit (so bytes and errors are the general encoder's). :func:`encode_chunks` gives
+a long array's encoding piece by piece, encoded as the pieces are taken.
 
 ``strict=True`` additionally refuses the encodings that decode but that :func:`encode` would
 not produce (a length in a longer form than needed, a boolean other than 0x00/0x01, a
@@ -22,8 +25,8 @@ from __future__ import annotations
 
 import math
 import struct
-from collections.abc import Callable
-from itertools import repeat
+from collections.abc import Callable, Iterator
+from itertools import islice, repeat
 from typing import Any, Final
 
 from dlmskit.axdr.types import (
@@ -65,6 +68,7 @@ __all__ = [
     "decode_length",
     "decode_prefix",
     "encode",
+    "encode_chunks",
     "encode_into",
     "encode_length",
 ]
@@ -899,16 +903,145 @@ def _enc_sequence(tag: DataType) -> _Encoder:
             raise EncodeError("data nested deeper than the depth limit")
         out.append(tag)
         out += encode_length(len(value))
-        encoders = _ENCODERS
-        depth -= 1
-        for index, item in enumerate(value):
-            try:
-                encoder = encoders.get(item.__class__) or _encoder_for(item)
-                encoder(item, out, depth)
-            except EncodeError as exc:
-                raise EncodeError(exc.reason, path=f"[{index}]{exc.path}") from None
+        _encode_items(value, 0, len(value), out, depth - 1)
 
     return enc
+
+
+def _encode_items(
+    value: list[Any] | tuple[Any, ...], start: int, stop: int, out: bytearray, depth: int
+) -> None:
+    """Encode ``value[start:stop]`` (elements of an array or structure) into ``out``; rows
+    of one layout through the encoder compiled for it, the others one by one."""
+    encoders = _ENCODERS
+    rows = _rows_encoder(value, start, stop, depth)
+    index = start
+    while index < stop:
+        if rows is not None:
+            index = rows(value, index, stop, out)
+            if index >= stop:
+                return
+        item = value[index]
+        try:
+            encoder = encoders.get(item.__class__) or _encoder_for(item)
+            encoder(item, out, depth)
+        except EncodeError as exc:
+            raise EncodeError(exc.reason, path=f"[{index}]{exc.path}") from None
+        index += 1
+
+
+# -- encoding rows of one layout fast ----------------------------------------------------------
+#
+# The rows of a Profile Generic buffer are structures of scalars with the same types in every
+# row. An array of them encodes through a function compiled for the first row's shape, which
+# packs a row's tags, lengths and values with one struct call. A row of another shape, or
+# with a value the struct format refuses (out of range), takes the general encoder, so output
+# and errors are always the general encoder's.
+
+#: Shorter arrays are not worth a compiled encoder.
+_ROWS_MIN: Final = 8
+#: The struct codes of the scalar types a compiled row may hold (floats are left out: a NaN
+#: payload must be kept exactly, which the general encoder does).
+_ROW_CODE: Final[dict[type, str]] = {
+    cls: code for cls, code in _FIELD_CODE.items() if cls is not Float32 and cls is not Float64
+}
+_DATE_TAG: Final[dict[type, DataType]] = {
+    DateTime: DataType.DATE_TIME,
+    Date: DataType.DATE,
+    Time: DataType.TIME,
+}
+_RowEncoder = Callable[[Any, int, int, bytearray], int]
+_ROW_ENCODERS: dict[tuple[Any, ...], _RowEncoder | None] = {}
+_ROW_ENCODERS_MAX: Final = 256
+
+
+def _row_shape(row: tuple[Any, ...]) -> tuple[Any, ...] | None:
+    """The shape of a flat structure: per element its class, with an octet-string's length;
+    None when an element is of a type the compiled encoder does not take."""
+    shape: list[Any] = []
+    for item in row:
+        cls = item.__class__
+        if cls is bytes:
+            shape.append((bytes, len(item)))
+        elif cls in _ROW_CODE or item is None or cls is DateTime or cls is Date or cls is Time:
+            shape.append(cls)
+        else:
+            return None
+    return tuple(shape)
+
+
+def _rows_encoder(
+    value: list[Any] | tuple[Any, ...], start: int, stop: int, depth: int
+) -> _RowEncoder | None:
+    if stop - start < _ROWS_MIN or depth <= 0:
+        return None
+    first = value[start]
+    if first.__class__ is not tuple or not first:
+        return None
+    shape = _row_shape(first)
+    if shape is None:
+        return None
+    try:
+        return _ROW_ENCODERS[shape]
+    except KeyError:
+        pass
+    if len(_ROW_ENCODERS) >= _ROW_ENCODERS_MAX:
+        _ROW_ENCODERS.clear()
+    encoder = _ROW_ENCODERS[shape] = _compile_row_encoder(shape)
+    return encoder
+
+
+def _compile_row_encoder(shape: tuple[Any, ...]) -> _RowEncoder:
+    """``encode_rows(rows, start, stop, out)``: append rows ``start..stop-1`` while they have
+    this shape and the struct format takes their values; return the index where it stopped.
+    The source is built from the shape's fixed codes and integers only."""
+    codes = ["B"] * (1 + len(encode_length(len(shape))))
+    args = [str(DataType.STRUCTURE.value)] + [str(octet) for octet in encode_length(len(shape))]
+    checks = []
+    namespace: dict[str, Any] = {"_error": struct.error, "_islice": islice}
+    for index, kind in enumerate(shape):
+        name = f"v{index}"
+        if kind.__class__ is tuple:  # an octet-string of a fixed length
+            size = kind[1]
+            header = encode_length(size)
+            codes += ["B"] * (1 + len(header)) + [f"{size}s"]
+            args += [str(DataType.OCTET_STRING.value)] + [str(octet) for octet in header] + [name]
+            checks.append(f"{name}.__class__ is not bytes or len({name}) != {size}")
+        elif kind is type(None):
+            codes.append("B")
+            args.append(str(DataType.NULL_DATA.value))
+            checks.append(f"{name} is not None")
+        elif kind is DateTime or kind is Date or kind is Time:
+            namespace[f"_c{index}"] = kind
+            codes += ["B", f"{kind.SIZE}s"]
+            args += [str(_DATE_TAG[kind].value), f"{name}.to_bytes()"]
+            checks.append(f"{name}.__class__ is not _c{index}")
+        else:
+            namespace[f"_c{index}"] = kind
+            codes += ["B", _ROW_CODE[kind]]
+            tag = DataType.BOOLEAN if kind is bool else kind.TAG
+            args += [str(tag.value), name]
+            checks.append(f"{name}.__class__ is not _c{index}")
+    namespace["_pack"] = struct.Struct(">" + "".join(codes)).pack
+    names = ", ".join(f"v{i}" for i in range(len(shape)))
+    source = (
+        "def encode_rows(rows, index, stop, out):\n"
+        "    for row in _islice(rows, index, stop):\n"
+        f"        if row.__class__ is not tuple or len(row) != {len(shape)}:\n"
+        "            return index\n"
+        f"        {names}, = row\n"
+        f"        if {' or '.join(checks)}:\n"
+        "            return index\n"
+        "        try:\n"
+        f"            out += _pack({', '.join(args)})\n"
+        "        except _error:\n"
+        "            return index\n"
+        "        index += 1\n"
+        "    return index\n"
+    )
+    exec(source, namespace)  # built from type codes and integers only
+    encoder: _RowEncoder = namespace["encode_rows"]
+    return encoder
 
 
 def _enc_compact_array(value: CompactArray, out: bytearray, depth: int) -> None:
@@ -1015,3 +1148,41 @@ def encode(value: Data, *, max_depth: int = DEFAULT_MAX_DEPTH) -> bytes:
     out = bytearray()
     encode_into(out, value, max_depth=max_depth)
     return bytes(out)
+
+
+#: How many elements of a long array or structure :func:`encode_chunks` encodes at a time.
+_CHUNK_ELEMENTS: Final = 64
+
+
+def encode_chunks(value: Data, size: int, *, max_depth: int = DEFAULT_MAX_DEPTH) -> Iterator[bytes]:
+    """The A-XDR encoding of ``value`` in pieces of at least ``size`` octets (the last may be
+    shorter), encoded as they are taken: a sender of a long array -- a profile buffer in
+    datablocks -- sends its first block before the last row is encoded. Joined, the pieces
+    are ``encode(value)``.
+
+    The elements of a top-level array or structure are taken when the call is made (rows
+    appended to a live list later are not sent); an element's own contents are read when it
+    is encoded. An element that does not encode raises :class:`EncodeError` from the
+    iterator, with its path, when its piece is taken; the pieces before it were good.
+    """
+    if size < 1:
+        raise ValueError("pieces of at least one octet")
+    if value.__class__ is not list and value.__class__ is not tuple:
+        return iter((encode(value, max_depth=max_depth),))
+    if max_depth <= 0:
+        raise EncodeError("data nested deeper than the depth limit")
+    tag = DataType.ARRAY if isinstance(value, list) else DataType.STRUCTURE
+    return _chunks(tuple(value), tag, size, max_depth - 1)
+
+
+def _chunks(items: tuple[Any, ...], tag: DataType, size: int, depth: int) -> Iterator[bytes]:
+    out = bytearray((tag,))
+    out += encode_length(len(items))
+    count = len(items)
+    for start in range(0, count, _CHUNK_ELEMENTS):
+        _encode_items(items, start, min(start + _CHUNK_ELEMENTS, count), out, depth)
+        if len(out) >= size:
+            yield bytes(out)
+            out.clear()
+    if out:
+        yield bytes(out)
