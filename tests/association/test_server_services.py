@@ -209,6 +209,59 @@ def test_long_get_wrong_block_number_and_no_get_in_progress() -> None:
     assert none.result is DataAccessResult.NO_LONG_GET_IN_PROGRESS
 
 
+def _rows_with_a_defect(count: int, bad: int) -> list[Any]:
+    stamp = DateTime.from_datetime(NOW).to_bytes()
+    rows: list[Any] = [(stamp, DoubleLongUnsigned(i)) for i in range(count)]
+    # a model defect: a value out of its type's range (made without the constructor's check)
+    rows[bad] = (stamp, int.__new__(DoubleLongUnsigned, -1))
+    return rows
+
+
+def test_long_get_is_encoded_as_its_blocks_go_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The blocks before a row that does not encode are sent as they are asked for (the meter
+    did not encode the whole value first); the block where the defect lies says other-reason
+    and ends the transfer, and the defect is reported as an internal error."""
+    machine = reader_with(max_pdu=256)
+    rows = _rows_with_a_defect(200, 150)
+    monkeypatch.setattr(machine.objects[PROFILE], "_read_2", lambda now: rows)
+    answer = ask(machine, GetRequestNormal(iip(), attribute(7, PROFILE, 2)))
+    sent = bytearray()
+    while isinstance(answer.result, bytes):
+        assert not answer.last_block
+        sent += answer.result
+        answer = ask(machine, GetRequestNext(iip(), answer.block_number))
+    assert answer.last_block and answer.result is DataAccessResult.OTHER_REASON
+    assert answer.block_number > 10  # blocks of the rows before the defect went out first
+    assert sent[:3] == b"\x01\x81\xc8"  # an array of 200
+    assert axdr.encode(rows[:150])[3:].startswith(sent[3:])
+    assert any(isinstance(e, InternalError) for e in machine.events())
+    after = ask(machine, GetRequestNext(iip(), answer.block_number))
+    assert after.result is DataAccessResult.NO_LONG_GET_IN_PROGRESS
+
+
+def test_long_get_in_blocks_equals_the_encoded_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    machine = reader_with(max_pdu=300)
+    rows = _rows_with_a_defect(500, 0)[1:]
+    monkeypatch.setattr(machine.objects[PROFILE], "_read_2", lambda now: rows)
+    first = ask(machine, GetRequestNormal(iip(), attribute(7, PROFILE, 2)))
+    assert _long_get(machine, first) == axdr.encode(rows)
+
+
+def test_long_value_that_does_not_encode_is_refused_whole_under_gbt(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Under general block transfer the response is ciphered and cut as one APDU, so a
+    defect anywhere refuses the whole GET."""
+    conformance = int(LN_CONFORMANCE) & ~int(Conformance.BLOCK_TRANSFER_WITH_GET_OR_READ)
+    machine = reader_with(max_pdu=256, conformance=conformance)
+    monkeypatch.setattr(
+        machine.objects[PROFILE], "_read_2", lambda now: _rows_with_a_defect(200, 150)
+    )
+    answer = ask(machine, GetRequestNormal(iip(), attribute(7, PROFILE, 2)))
+    assert answer == GetResponseNormal(iip(), DataAccessResult.OTHER_REASON)
+    assert any(isinstance(e, InternalError) for e in machine.events())
+
+
 def test_long_get_without_block_transfer_is_refused_as_a_result() -> None:
     conformance = int(LN_CONFORMANCE) & ~int(
         Conformance.BLOCK_TRANSFER_WITH_GET_OR_READ | Conformance.GENERAL_BLOCK_TRANSFER

@@ -5,7 +5,8 @@ Splitting (each APDU's encoding, header included, is at most ``max_pdu_size`` oc
 ``reserve`` keeps room for what ciphering adds -- 5 octets of security header, 12 of
 authentication tag and up to 5 of tag and length -- so that the ciphered APDU fits too):
 
-* :func:`get_response_blocks` -- GET-Response-With-Datablock (the server's long read);
+* :func:`get_response_blocks` -- GET-Response-With-Datablock (the server's long read;
+  :func:`get_response_room` is what one block carries, for cutting blocks as data comes);
 * :func:`set_request_blocks`, :func:`set_request_with_list_blocks` -- SET-Request with
   first datablock / with datablock (the client's long write);
 * :func:`action_request_blocks`, :func:`action_request_with_list_blocks` -- ACTION-Request
@@ -61,6 +62,7 @@ __all__ = [
     "action_request_with_list_blocks",
     "action_response_blocks",
     "get_response_blocks",
+    "get_response_room",
     "read_response_blocks",
     "set_request_blocks",
     "set_request_with_list_blocks",
@@ -106,14 +108,20 @@ def get_response_blocks(
     reserve: int = 0,
 ) -> list[GetResponseWithDatablock]:
     """GET-Response-With-Datablock APDUs carrying ``data``."""
-    # C4 02 iid last block-number(4) choice(0) length raw
-    room = _room(_limit(max_pdu_size, reserve), 9)
+    room = get_response_room(max_pdu_size, reserve=reserve)
     pieces = _cut(data, room, room)
     last = len(pieces) - 1
     return [
         GetResponseWithDatablock(invoke_id_and_priority, i == last, i + 1, piece)
         for i, piece in enumerate(pieces)
     ]
+
+
+def get_response_room(max_pdu_size: int, *, reserve: int = 0) -> int:
+    """How many raw-data octets one GET-Response-With-Datablock of at most ``max_pdu_size``
+    octets carries (for a sender that cuts blocks as its data is encoded)."""
+    # C4 02 iid last block-number(4) choice(0) length raw
+    return _room(_limit(max_pdu_size, reserve), 9)
 
 
 def set_request_blocks(

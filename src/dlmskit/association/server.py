@@ -85,7 +85,9 @@ from __future__ import annotations
 import datetime as _dt
 import enum
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any, Final
 
 from dlmskit import apdu as _apdu
@@ -174,7 +176,7 @@ from dlmskit.apdu import (
 from dlmskit.apdu.blocks import (
     CIPHERING_OVERHEAD,
     action_response_blocks,
-    get_response_blocks,
+    get_response_room,
     read_response_blocks,
 )
 from dlmskit.apdu.ciphered import CipheredApdu, GeneralDedCiphering, GeneralGloCiphering
@@ -204,7 +206,7 @@ from dlmskit.axdr import (
     LongUnsigned,
     Unsigned,
     decode_prefix,
-    encode,
+    encode_chunks,
     encode_length,
 )
 from dlmskit.cosem import DateTime, Obis
@@ -503,6 +505,73 @@ class _Outgoing:
     sent: int = 0
 
 
+class _LongGet:
+    """A long GET response going out in GET-Response-With-Datablock APDUs, its raw data
+    encoded as the blocks are taken (the meter sends the first block of a long profile
+    before it has encoded the last row)."""
+
+    __slots__ = (
+        "channel",
+        "exhausted",
+        "failed",
+        "first_number",
+        "iip",
+        "pending",
+        "room",
+        "sent",
+        "source",
+    )
+
+    def __init__(
+        self,
+        iip: InvokeIdAndPriority,
+        source: Iterator[bytes],
+        room: int,
+        channel: _Channel,
+        first_number: int,
+    ) -> None:
+        self.iip = iip
+        self.source = source
+        self.room = room
+        self.channel = channel
+        self.first_number = first_number
+        self.pending = bytearray()
+        self.exhausted = False
+        self.failed: EncodeError | None = None
+        self.sent = 0  # blocks sent
+
+    @property
+    def done(self) -> bool:
+        """The last block was sent."""
+        return self.failed is not None or (self.exhausted and not self.pending)
+
+    @property
+    def last_number(self) -> int:
+        """The number of the block sent last."""
+        return self.first_number + self.sent - 1
+
+    def next_block(self) -> GetResponseWithDatablock:
+        """The next block; one that says other-reason, and ends the transfer, when the rest
+        of the data does not encode."""
+        number = self.first_number + self.sent
+        self.sent += 1
+        room = self.room
+        try:
+            while len(self.pending) <= room and not self.exhausted:
+                piece = next(self.source, None)
+                if piece is None:
+                    self.exhausted = True
+                else:
+                    self.pending += piece
+        except EncodeError as exc:
+            self.failed = exc
+            self.pending.clear()
+            return GetResponseWithDatablock(self.iip, True, number, DataAccessResult.OTHER_REASON)
+        data = bytes(self.pending[:room])
+        del self.pending[:room]
+        return GetResponseWithDatablock(self.iip, self.done, number, data)
+
+
 @dataclass(slots=True)
 class _Incoming:
     """Blocks of a long SET or ACTION request being received."""
@@ -589,7 +658,7 @@ class ServerAssociation:
         self._stoc = b""
         self._client_title: bytes | None = settings.client_system_title
         self._rights_cache: dict[tuple[int, bytes, int], DataAccessResult | None] = {}
-        self._long_get: _Outgoing | None = None
+        self._long_get: _LongGet | None = None
         self._long_action: _Outgoing | None = None
         self._long_read: _Outgoing | None = None
         self._incoming: _Incoming | None = None
@@ -1675,8 +1744,10 @@ class ServerAssociation:
                 result.name,
             )
         else:
+            room = self._limit() - self._overhead(channel) - len(head) - 1
             try:
-                raw = encode(result)
+                chunks = encode_chunks(result, max(room + 1, 1))
+                raw = next(chunks)
             except EncodeError as exc:
                 _log.error(
                     "client %d: value of %s attribute %d does not encode: %s",
@@ -1687,17 +1758,18 @@ class ServerAssociation:
                 )
                 self._event(InternalError(self.settings.client_sap, str(exc)))
                 return [self._protect(head + b"\x01\xfa", channel)]
-            response = head + b"\x00" + raw
             _log.debug(
-                "client %d: GET %d %s %d -> %d octets",
+                "client %d: GET %d %s %d -> %s%d octets",
                 self.settings.client_sap,
                 class_id,
                 _Ln(data[5:11]),
                 attribute,
+                "" if len(raw) <= room else "more than ",
                 len(raw),
             )
-            if len(response) + self._overhead(channel) > self._limit():
-                return self._long_get_start(iip, raw, channel)
+            if len(raw) > room:  # only the last piece is shorter than asked
+                return self._long_get_start(iip, chain((raw,), chunks), channel)
+            response = head + b"\x00" + raw
         return self._send(response, channel)
 
     def _send(self, response: bytes, channel: _Channel) -> list[bytes]:
@@ -1734,8 +1806,10 @@ class ServerAssociation:
                 result.name,
             )
             return self._send(GetResponseNormal(out_iip, result).encode(), channel)
+        room = self._limit() - self._overhead(channel) - 4  # C4 01 iip 00
         try:
-            raw = encode(result)
+            chunks = encode_chunks(result, max(room + 1, 1))
+            raw = next(chunks)
         except EncodeError as exc:
             _log.error(
                 "client %d: value of %s does not encode: %s",
@@ -1748,23 +1822,35 @@ class ServerAssociation:
                 GetResponseNormal(out_iip, DataAccessResult.OTHER_REASON).encode(), channel
             )
         _log.debug(
-            "client %d: GET %s -> %d octets",
+            "client %d: GET %s -> %s%d octets",
             self.settings.client_sap,
             _describe(attribute),
+            "" if len(raw) <= room else "more than ",
             len(raw),
         )
+        if len(raw) > room:  # only the last piece is shorter than asked
+            return self._long_get_start(out_iip, chain((raw,), chunks), channel)
         response = b"\xc4\x01" + bytes((out_iip.to_byte(),)) + b"\x00" + raw
-        if len(response) + self._overhead(channel) > self._limit():
-            return self._long_get_start(out_iip, raw, channel)
         return self._send(response, channel)
 
     def _long_get_start(
-        self, iip: InvokeIdAndPriority, raw: bytes, channel: _Channel
+        self, iip: InvokeIdAndPriority, raw: Iterator[bytes], channel: _Channel
     ) -> list[bytes]:
-        if channel.gbt or (self.negotiated & _GBT and not self.negotiated & _BLOCK_GET):
-            response = b"\xc4\x01" + bytes((iip.to_byte(),)) + b"\x00" + raw
-            return self._gbt_start(self._protect(response, channel))
-        if not self.negotiated & _BLOCK_GET and not self.quirks.conformance_not_enforced:
+        """Send a GET response too long for one APDU; ``raw`` gives its data (after the
+        result choice) piece by piece, encoded as it is taken."""
+        gbt = channel.gbt or (self.negotiated & _GBT and not self.negotiated & _BLOCK_GET)
+        if gbt or (not self.negotiated & _BLOCK_GET and not self.quirks.conformance_not_enforced):
+            # the whole response is needed: ciphered and cut as one APDU, or refused
+            try:
+                whole = b"".join(raw)
+            except EncodeError as exc:
+                _log.error("client %d: value does not encode: %s", self.settings.client_sap, exc)
+                self._event(InternalError(self.settings.client_sap, str(exc)))
+                response = GetResponseNormal(iip, DataAccessResult.OTHER_REASON).encode()
+                return self._send(response, channel)
+            if gbt:
+                response = b"\xc4\x01" + bytes((iip.to_byte(),)) + b"\x00" + whole
+                return self._gbt_start(self._protect(response, channel))
             _log.debug(
                 "client %d: response too long, no block transfer negotiated",
                 self.settings.client_sap,
@@ -1774,24 +1860,31 @@ class ServerAssociation:
                     GetResponseNormal(iip, DataAccessResult.OTHER_REASON).encode(), channel
                 )
             ]
-        blocks = get_response_blocks(iip, raw, self._limit(), reserve=self._overhead(channel))
-        if self.quirks.block_numbers_from_zero:
-            blocks = [
-                GetResponseWithDatablock(
-                    b.invoke_id_and_priority, b.last_block, b.block_number - 1, b.result
-                )
-                for b in blocks
-            ]
-        _log.debug(
-            "client %d: long GET of %d octets in %d blocks",
-            self.settings.client_sap,
-            len(raw),
-            len(blocks),
-        )
-        pending = _Outgoing(list(blocks), channel, 1)
-        if len(blocks) > 1:
-            self._long_get = pending
-        return [self._protect(blocks[0].encode(), channel)]
+        room = get_response_room(self._limit(), reserve=self._overhead(channel))
+        first = 0 if self.quirks.block_numbers_from_zero else 1
+        pending = _LongGet(iip, raw, room, channel, first)
+        return [self._next_get_block(pending)]
+
+    def _next_get_block(self, pending: _LongGet) -> bytes:
+        block = pending.next_block()
+        if pending.failed is not None:
+            _log.error(
+                "client %d: long GET: block %d does not encode: %s",
+                self.settings.client_sap,
+                block.block_number,
+                pending.failed,
+            )
+            self._event(InternalError(self.settings.client_sap, str(pending.failed)))
+        else:
+            _log.debug(
+                "client %d: long GET block %d of %d octets%s",
+                self.settings.client_sap,
+                block.block_number,
+                len(block.result),  # type: ignore[arg-type]
+                " (last)" if block.last_block else "",
+            )
+        self._long_get = None if pending.done else pending
+        return self._protect(block.encode(), pending.channel)
 
     def _get_next(self, request: GetRequestNext, channel: _Channel) -> list[bytes]:
         self._allowed(_BLOCK_GET, "block transfer with GET")
@@ -1802,24 +1895,19 @@ class ServerAssociation:
                 iip, True, request.block_number, DataAccessResult.NO_LONG_GET_IN_PROGRESS
             )
             return [self._protect(response.encode(), channel)]
-        last_sent = pending.blocks[pending.sent - 1].block_number
-        if request.block_number != last_sent:
+        if request.block_number != pending.last_number:
             self._long_get = None
             _log.debug(
                 "client %d: GET next block %d, block %d was sent",
                 self.settings.client_sap,
                 request.block_number,
-                last_sent,
+                pending.last_number,
             )
             response = GetResponseWithDatablock(
                 iip, True, request.block_number + 1, DataAccessResult.DATA_BLOCK_NUMBER_INVALID
             )
             return [self._protect(response.encode(), channel)]
-        block = pending.blocks[pending.sent]
-        pending.sent += 1
-        if pending.sent >= len(pending.blocks):
-            self._long_get = None
-        return [self._protect(block.encode(), channel)]
+        return [self._next_get_block(pending)]
 
     def _get_with_list(self, request: GetRequestWithList, channel: _Channel) -> list[bytes]:
         self._allowed(_GET | _MULTIPLE, "GET with list")
@@ -1856,7 +1944,7 @@ class ServerAssociation:
             if channel.gbt or (self.negotiated & _GBT and not self.negotiated & _BLOCK_GET):
                 return self._gbt_start(self._protect(response, channel))
             return (
-                self._long_get_start(iip, response[3:], channel)
+                self._long_get_start(iip, iter((response[3:],)), channel)
                 if self.negotiated & _BLOCK_GET
                 else [
                     self._protect(

@@ -271,11 +271,29 @@ class ProfileGeneric(CosemObject):
         low_key, high_key = self._range_key(low), self._range_key(high)
         if low_key is None or high_key is None:
             raise Refused(DataAccessResult.OTHER_REASON, "range bounds cannot be compared")
+        width = len(self.columns)
+        whole = keep == list(range(width))  # rows are kept as they are
+        range_key = self._range_key
+        instant_of = _aware_instant
+        kind = low_key[0]
         out: list[Data] = []
+        append = out.append
         for row in self._rows:
-            key = self._range_key(row[column]) if column < len(row) else None
-            if key is not None and low_key[0] == key[0] and low_key <= key <= high_key:
-                out.append(tuple(row[i] for i in keep))
+            if column >= len(row):
+                continue
+            value = row[column]
+            # the usual case inline: date-time octets with a deviation (see _range_key)
+            if (
+                value.__class__ is bytes
+                and len(value) == 12
+                and (value[9] != 0x80 or value[10] != 0)
+                and (instant := instant_of(value)) is not None
+            ):
+                key: tuple[Any, ...] | None = (0, instant)
+            else:
+                key = range_key(value)
+            if key is not None and key[0] == kind and low_key <= key <= high_key:
+                append(row if whole and len(row) == width else tuple([row[i] for i in keep]))
         return out
 
     def read_by_entry(self, parameters: Any) -> list[Data]:
