@@ -13,7 +13,13 @@ from hypothesis import strategies as st
 from axdr_strategies import data_values
 from dlmskit import axdr
 from dlmskit.axdr import DoubleLongUnsigned, Enum, Integer, LongUnsigned, Unsigned
-from dlmskit.client.profile import RowStream, column_typer, select_columns, selective_access
+from dlmskit.client.profile import (
+    RowStream,
+    column_batch_typer,
+    column_typer,
+    select_columns,
+    selective_access,
+)
 from dlmskit.cosem import DateTime, Obis, ScalerUnit, Unit
 from dlmskit.errors import DecodeError, DlmsError, LocalProtocolError
 from dlmskit.model.typed import Column, ScalerTable, typed_rows
@@ -95,6 +101,44 @@ def test_fast_typers_equal_typed_rows(rows: list[tuple]) -> None:
     typers = [column_typer(c, TABLE) for c in COLUMNS]
     fast = [tuple(t(v) for t, v in zip(typers, row, strict=True)) for row in rows]
     assert fast == typed_rows(rows, COLUMNS, TABLE)
+
+
+@settings(max_examples=120)
+@given(
+    st.lists(st.tuples(*[column_value] * len(COLUMNS)), max_size=8),
+    st.sampled_from([0, 1, 8, 40]),
+)
+def test_column_typers_equal_typed_rows(rows: list[tuple], repeat_rows: int) -> None:
+    """Typing a column at once gives what typing each value does: columns of the expected
+    types (the fast case) and mixed ones."""
+    rows = rows + [rows[0]] * repeat_rows if rows else rows
+    typers = [column_batch_typer(c, TABLE) for c in COLUMNS]
+    columns = list(zip(*rows, strict=True)) or [()] * len(COLUMNS)
+    typed = [typer(column) for typer, column in zip(typers, columns, strict=True)]
+    assert list(zip(*typed, strict=True)) == typed_rows(rows, COLUMNS, TABLE)
+
+
+@given(
+    st.lists(st.integers(0, 2**64 - 1), min_size=1, max_size=20),
+    st.integers(-128, 127),
+)
+def test_scaled_columns_are_exact_whatever_the_decimal_context(
+    raws: list[int], scaler: int
+) -> None:
+    from decimal import Decimal, localcontext
+
+    from dlmskit.axdr import Long64Unsigned
+    from dlmskit.cosem import ScalerUnit, Unit
+
+    column = Column(3, Obis.parse("1-0:1.8.0"), 2)
+    table = ScalerTable({column.logical_name: ScalerUnit(scaler, Unit.WATT_HOUR)})
+    values = [Long64Unsigned(r) for r in raws]
+    with localcontext() as context:
+        context.prec = 3  # a caller's context must not round the values
+        typed = column_batch_typer(column, table)(values)
+        one = [column_typer(column, table)(v) for v in values]
+    assert [q.value for q in typed] == [Decimal(f"{r}E{scaler}") for r in raws]
+    assert [q.value.as_tuple() for q in typed] == [q.value.as_tuple() for q in one]
 
 
 def test_typed_columns_of_a_profile():

@@ -178,3 +178,23 @@ def test_python_datetimes_convert_both_ways(when: dt.datetime) -> None:
         )
     assert back.microsecond == when.microsecond // 10_000 * 10_000
     assert DateTime.from_bytes(value.to_bytes()) == value
+
+
+_UNSPECIFIED_HEAVY = st.lists(
+    st.sampled_from([0x00, 0x01, 0x07, 0x80, 0xFE, 0xFF]), min_size=12, max_size=12
+).map(bytes)
+
+
+@given(st.lists(st.one_of(st.binary(min_size=12, max_size=12), _UNSPECIFIED_HEAVY)))
+def test_many_from_bytes_equals_one_by_one(octets: list[bytes]) -> None:
+    many = DateTime.many_from_bytes(octets)
+    single = [DateTime.from_bytes(o) for o in octets]
+    assert many == single
+    assert [type(d.clock_status) for d in many] == [type(d.clock_status) for d in single]
+
+
+def test_many_from_bytes_refuses_what_from_bytes_refuses() -> None:
+    good = DateTime(2026, 3, 2, 1, 12, 15, 0, 0, 60, 0).to_bytes()
+    with pytest.raises(DateTimeError, match="12 octets, not 11"):
+        DateTime.many_from_bytes([good, good[:11]])
+    assert DateTime.many_from_bytes([]) == []

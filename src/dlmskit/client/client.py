@@ -32,6 +32,7 @@ import contextlib
 import dataclasses
 import logging
 from collections.abc import AsyncGenerator, Callable, Iterable, Sequence
+from itertools import repeat
 from typing import Any, Final
 
 from dlmskit.apdu import (
@@ -83,7 +84,7 @@ from dlmskit.client.profile import (
     ProfileProgress,
     ProfileRow,
     RowStream,
-    column_typer,
+    column_batch_typer,
     make_profile_row,
     select_columns,
     selective_access,
@@ -911,7 +912,7 @@ class Client:
             access, keep = None, list(chosen)
         sent_columns = _sent_columns(all_columns, chosen, access)
         table = await self._column_scalers(out_columns) if typed else ScalerTable()
-        typers = [(column_typer(c, table), i) for c, i in zip(out_columns, keep, strict=True)]
+        typers = [(column_batch_typer(c, table), i) for c, i in zip(out_columns, keep, strict=True)]
         descriptor = CosemAttributeDescriptor(7, name, 2)
         stream = RowStream()
         counts = {"rows": 0, "octets": 0, "blocks": 0}
@@ -935,23 +936,29 @@ class Client:
                     )
             if wanted is not None:
                 raw_rows = [row for row in raw_rows if wanted(row)]
-            if typed:
-                values = [
-                    tuple([typer(row[i]) for typer, i in typers])  # type: ignore[index]
-                    for row in raw_rows
-                ]
-            else:
-                values = [tuple([row[i] for i in keep]) for row in raw_rows]  # type: ignore[index]
-            result: list[ProfileRow] = []
-            append = result.append
-            for row_values in values:
-                if clock_at is not None:
-                    stamp = row_values[clock_at]
-                    if stamp.__class__ is DateTime:
-                        previous[0] = stamp
-                    elif stamp is None:  # the meter left it out: one period after the last
-                        row_values = _fill_clock(row_values, out_columns, previous, period)
-                append(make_profile_row(row_values, out_columns))
+                if not raw_rows:
+                    return []
+            # typed column by column: a block holds thousands of rows of a few columns
+            sent = list(zip(*raw_rows, strict=True))
+            columns: list[Sequence[Any]] = (
+                [typer(sent[i]) for typer, i in typers] if typed else [sent[i] for i in keep]
+            )
+            values: list[tuple[Any, ...]] = (
+                list(zip(*columns, strict=True)) if columns else [()] * len(raw_rows)
+            )
+            if clock_at is not None:
+                stamps = columns[clock_at]
+                if set(map(type, stamps)) == {DateTime}:
+                    previous[0] = stamps[-1]
+                else:
+                    for index, stamp in enumerate(stamps):
+                        if stamp.__class__ is DateTime:
+                            previous[0] = stamp
+                        elif stamp is None:  # the meter left it out: a period after the last
+                            values[index] = _fill_clock(
+                                values[index], out_columns, previous, period
+                            )
+            result = list(map(make_profile_row, values, repeat(out_columns)))
             counts["rows"] += len(result)
             return result
 

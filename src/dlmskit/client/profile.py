@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as _dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import MAX_EMAX, MIN_EMIN, Context, Decimal
+from itertools import repeat
 from typing import Any, Final
 
 from dlmskit import axdr
@@ -36,9 +37,11 @@ from dlmskit.model.schema import (
 from dlmskit.model.typed import Column, Resolver, typed_columns
 
 __all__ = [
+    "ColumnTyper",
     "ProfileProgress",
     "ProfileRow",
     "RowStream",
+    "column_batch_typer",
     "column_typer",
     "select_columns",
     "selective_access",
@@ -264,26 +267,51 @@ def _safe(schema: Schema, context: TypeContext) -> Callable[[Any], Any]:
     return typed
 
 
-def column_typer(column: Column, resolver: Resolver) -> Callable[[Any], Any]:
-    """A function typing one column's values exactly as :func:`dlmskit.model.typed.typed_rows`
-    does, resolved once and with fast paths for the two columns every load profile has: a
-    clock's date-time and a register value scaled by its scaler_unit."""
-    generic: Callable[[Any], Any]
+class _Plan:
+    """How a column's values are typed: ``kind`` is "decoded" (as decoded), "scaled"
+    (``scaler`` and ``unit`` apply to integers), "date_time" (12 octets) or "general";
+    ``general`` types any one value."""
+
+    __slots__ = ("general", "kind", "scaler", "unit")
+
+    def __init__(
+        self, kind: str, general: Callable[[Any], Any], scaler: int = 0, unit: Any = None
+    ) -> None:
+        self.kind = kind
+        self.general = general
+        self.scaler = scaler
+        self.unit = unit
+
+
+def _plan(column: Column, resolver: Resolver) -> _Plan:
     if column.attribute_index == 0 or column.data_index:
-        return lambda raw: typed_columns([raw], [column], resolver)[0]
+        return _Plan("general", lambda raw: typed_columns([raw], [column], resolver)[0])
     try:
         definition, context = resolver(column.class_id, column.logical_name)
         schema = definition.attribute(column.attribute_index).schema
     except (UnknownClassError, LocalProtocolError):
-        return lambda raw: raw
+        return _Plan("decoded", _as_decoded)
     if isinstance(schema, AnyData):
         # the value of a Data object or a nested buffer: typed as it was decoded (a decoded
         # value is valid Data by construction, so the check of to_typed cannot fail)
-        return _as_decoded
-    generic = _safe(schema, context)
+        return _Plan("decoded", _as_decoded)
+    general = _safe(schema, context)
     su = context.scaler_unit
     if isinstance(schema, Scaled) and isinstance(schema.inner, AnySimple) and su is not None:
-        scaler, unit = su.scaler, su.unit
+        return _Plan("scaled", general, su.scaler, su.unit)
+    if isinstance(schema, FixedOctets) and schema.kind is OctetKind.DATE_TIME:
+        return _Plan("date_time", general)
+    return _Plan("general", general)
+
+
+def column_typer(column: Column, resolver: Resolver) -> Callable[[Any], Any]:
+    """A function typing one column's values exactly as :func:`dlmskit.model.typed.typed_rows`
+    does, resolved once and with fast paths for the two columns every load profile has: a
+    clock's date-time and a register value scaled by its scaler_unit."""
+    plan = _plan(column, resolver)
+    generic = plan.general
+    if plan.kind == "scaled":
+        scaler, unit = plan.scaler, plan.unit
 
         def scaled(raw: Any) -> Any:
             if type(raw) in _INT_TYPES:
@@ -292,7 +320,7 @@ def column_typer(column: Column, resolver: Resolver) -> Callable[[Any], Any]:
             return generic(raw)
 
         return scaled
-    if isinstance(schema, FixedOctets) and schema.kind is OctetKind.DATE_TIME:
+    if plan.kind == "date_time":
 
         def date_time(raw: Any) -> Any:
             if type(raw) is bytes and len(raw) == 12:
@@ -301,3 +329,44 @@ def column_typer(column: Column, resolver: Resolver) -> Callable[[Any], Any]:
 
         return date_time
     return generic
+
+
+# Scaling in a context of its own: exact for every A-XDR integer and scaler, whatever
+# precision the caller's decimal context has.
+_SCALING: Final = Context(prec=64, Emin=MIN_EMIN, Emax=MAX_EMAX)
+
+#: Types a column of values (one per row) at once.
+ColumnTyper = Callable[[Sequence[Any]], list[Any]]
+
+
+def column_batch_typer(column: Column, resolver: Resolver) -> ColumnTyper:
+    """A function typing a whole column of values (one per row) at once, with the result
+    of :func:`column_typer` value by value; clock and scaled register columns that hold
+    what they should are typed column by column (a block of a load profile is a few
+    thousand rows), any other through :func:`column_typer`."""
+    plan = _plan(column, resolver)
+    if plan.kind == "decoded":
+        return list
+    one = column_typer(column, resolver)
+    if plan.kind == "scaled":
+        scaler, unit = plan.scaler, plan.unit
+        scale = _SCALING.scaleb
+
+        def quantities(raws: Sequence[Any]) -> list[Any]:
+            if not set(map(type, raws)) <= _INT_TYPES:
+                return list(map(one, raws))
+            values: Any = map(Decimal, raws)
+            if scaler:
+                values = map(scale, values, repeat(scaler))
+            return list(map(_make_quantity, values, repeat(unit), repeat(scaler), raws))
+
+        return quantities
+    if plan.kind == "date_time":
+
+        def date_times(raws: Sequence[Any]) -> list[Any]:
+            if set(map(type, raws)) == {bytes} and set(map(len, raws)) == {12}:
+                return DateTime.many_from_bytes(raws)
+            return list(map(one, raws))
+
+        return date_times
+    return lambda raws: list(map(one, raws))
