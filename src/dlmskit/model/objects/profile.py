@@ -276,23 +276,28 @@ class ProfileGeneric(CosemObject):
         range_key = self._range_key
         instant_of = _aware_instant
         kind = low_key[0]
+        # between two instants (the usual range): date-time octets with a deviation are
+        # compared as instants inline, without building their key (see _range_key)
+        instants = kind == 0 and high_key[0] == 0
+        low_instant, high_instant = low_key[1], high_key[1]
         out: list[Data] = []
         append = out.append
         for row in self._rows:
             if column >= len(row):
                 continue
             value = row[column]
-            # the usual case inline: date-time octets with a deviation (see _range_key)
             if (
-                value.__class__ is bytes
+                instants
+                and value.__class__ is bytes
                 and len(value) == 12
                 and (value[9] != 0x80 or value[10] != 0)
                 and (instant := instant_of(value)) is not None
             ):
-                key: tuple[Any, ...] | None = (0, instant)
+                inside = low_instant <= instant <= high_instant
             else:
                 key = range_key(value)
-            if key is not None and key[0] == kind and low_key <= key <= high_key:
+                inside = key is not None and key[0] == kind and low_key <= key <= high_key
+            if inside:
                 append(row if whole and len(row) == width else tuple([row[i] for i in keep]))
         return out
 
