@@ -693,12 +693,33 @@ def _constant_builder(value: Any) -> _Builder:
 
 
 def _scalar_builder(index: int, cls: type) -> _Builder:
+    octet_values = _OCTET_VALUES.get(cls)
+    if octet_values is not None:
+        # a one-octet type: its 256 values made once (a status column repeats a few)
+        lookup = octet_values.__getitem__
+
+        def build_octets(columns: list[tuple[Any, ...]], count: int) -> _Column:
+            return list(map(lookup, columns[index]))
+
+        return build_octets
     new = int.__new__ if issubclass(cls, int) else float.__new__
 
     def build(columns: list[tuple[Any, ...]], count: int) -> _Column:
         return list(map(new, repeat(cls, count), columns[index]))
 
     return build
+
+
+def _octet_values(cls: type[_IntData]) -> list[Any]:
+    """The 256 values of a one-octet integer type, indexed by value (a negative value of a
+    signed type indexes from the end, as Python lists do)."""
+    values = [_int_new(cls, v) for v in range(cls.MIN, cls.MAX + 1)]
+    return values if cls.MIN == 0 else values[-cls.MIN :] + values[: -cls.MIN]
+
+
+_OCTET_VALUES: Final[dict[type, list[Any]]] = {
+    cls: _octet_values(cls) for cls in INTEGER_TYPES if cls.STRUCT.size == 1
+}
 
 
 def _bool_builder(index: int) -> _Builder:
