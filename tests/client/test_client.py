@@ -170,6 +170,33 @@ async def test_profile_fills_the_clock_the_meter_left_out() -> None:
         assert stamps == [START + dt.timedelta(minutes=15 * i) for i in range(8)]
 
 
+async def test_profile_leaves_the_cycle_collector_as_it_was() -> None:
+    """Blocks are typed with the collector paused (dlmskit._gc); after a read, also one that
+    fails on a malformed row, it is on again, or still off if the caller had it off."""
+    import gc
+
+    meter = make_meter()
+    rows = _rows(96)
+    meter.values[(7, PROFILE, 2)] = [*rows[:50], DoubleLongUnsigned(1), *rows[51:]]
+    settings = ClientSettings(max_pdu_size=256)
+    async with (
+        serve(meter, "wrapper") as url,
+        Client(url, state_dir=False, settings=settings) as client,
+    ):
+        with pytest.raises(RemoteProtocolError, match="no structure"):
+            _ = [r async for r in client.profile(PROFILE)]
+        assert gc.isenabled()
+        meter.values[(7, PROFILE, 2)] = rows
+        assert len([r async for r in client.profile(PROFILE)]) == 96
+        assert gc.isenabled()
+        gc.disable()
+        try:
+            assert len([r async for r in client.profile(PROFILE)]) == 96
+            assert not gc.isenabled()
+        finally:
+            gc.enable()
+
+
 async def test_profile_stopped_early_leaves_the_client_usable() -> None:
     meter = make_meter()
     settings = ClientSettings(max_pdu_size=128)

@@ -35,6 +35,7 @@ from collections.abc import AsyncGenerator, Callable, Iterable, Sequence
 from itertools import repeat
 from typing import Any, Final
 
+from dlmskit._gc import paused as collector_paused
 from dlmskit.apdu import (
     ABSENT,
     Absent,
@@ -984,14 +985,18 @@ class Client:
                     if isinstance(event, DataBlock):
                         counts["octets"] += len(event.data)
                         counts["blocks"] += 1
-                        for row in rows_out(stream.feed(event.data)):
+                        with collector_paused():  # rows are acyclic: see dlmskit._gc
+                            rows = rows_out(stream.feed(event.data))
+                        for row in rows:
                             yield row
                         report()
                     elif isinstance(event, Progress):
                         continue
                     elif isinstance(event, GetDone | ReadDone):
                         if isinstance(event, GetDone) and event.streamed:
-                            for row in rows_out(stream.close()):
+                            with collector_paused():
+                                rows = rows_out(stream.close())
+                            for row in rows:
                                 yield row
                         else:
                             buffer = event.results[0]
@@ -999,7 +1004,9 @@ class Client:
                                 raise _refused(name, buffer)
                             if not isinstance(buffer, list):
                                 raise RemoteProtocolError(f"{name}: the buffer is no array")
-                            for row in rows_out(buffer):
+                            with collector_paused():
+                                rows = rows_out(buffer)
+                            for row in rows:
                                 yield row
                         report(done=True)
                         return
