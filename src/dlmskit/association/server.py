@@ -1838,9 +1838,8 @@ class ServerAssociation:
     ) -> list[bytes]:
         """Send a GET response too long for one APDU; ``raw`` gives its data (after the
         result choice) piece by piece, encoded as it is taken."""
-        gbt = channel.gbt or (self.negotiated & _GBT and not self.negotiated & _BLOCK_GET)
-        if gbt or (not self.negotiated & _BLOCK_GET and not self.quirks.conformance_not_enforced):
-            # the whole response is needed: ciphered and cut as one APDU, or refused
+        if channel.gbt or (self.negotiated & _GBT and not self.negotiated & _BLOCK_GET):
+            # general block transfer ciphers and cuts the response as one APDU: all of it
             try:
                 whole = b"".join(raw)
             except EncodeError as exc:
@@ -1848,9 +1847,9 @@ class ServerAssociation:
                 self._event(InternalError(self.settings.client_sap, str(exc)))
                 response = GetResponseNormal(iip, DataAccessResult.OTHER_REASON).encode()
                 return self._send(response, channel)
-            if gbt:
-                response = b"\xc4\x01" + bytes((iip.to_byte(),)) + b"\x00" + whole
-                return self._gbt_start(self._protect(response, channel))
+            response = b"\xc4\x01" + bytes((iip.to_byte(),)) + b"\x00" + whole
+            return self._gbt_start(self._protect(response, channel))
+        if not self.negotiated & _BLOCK_GET and not self.quirks.conformance_not_enforced:
             _log.debug(
                 "client %d: response too long, no block transfer negotiated",
                 self.settings.client_sap,
