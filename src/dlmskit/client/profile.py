@@ -350,14 +350,15 @@ def column_batch_typer(column: Column, resolver: Resolver) -> ColumnTyper:
     one = column_typer(column, resolver)
     if plan.kind == "scaled":
         scaler, unit = plan.scaler, plan.unit
-        scale = _SCALING.scaleb
+        # raw * 1E<scaler>: the coefficient stays raw, the exponent becomes the scaler
+        multiply, power = _SCALING.multiply, Decimal(f"1E{scaler}")
 
         def quantities(raws: Sequence[Any]) -> list[Any]:
             if not set(map(type, raws)) <= _INT_TYPES:
                 return list(map(one, raws))
             values: Any = map(Decimal, raws)
             if scaler:
-                values = map(scale, values, repeat(scaler))
+                values = map(multiply, values, repeat(power))
             return list(map(_make_quantity, values, repeat(unit), repeat(scaler), raws))
 
         return quantities
