@@ -972,7 +972,7 @@ _DATE_TAG: Final[dict[type, DataType]] = {
     Time: DataType.TIME,
 }
 _RowEncoder = Callable[[Any, int, int, bytearray], int]
-_ROW_ENCODERS: dict[tuple[Any, ...], _RowEncoder | None] = {}
+_ROW_ENCODERS: dict[tuple[Any, ...], _RowEncoder] = {}
 _ROW_ENCODERS_MAX: Final = 256
 
 
