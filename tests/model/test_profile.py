@@ -7,6 +7,8 @@ import itertools
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dlmskit import axdr
 from dlmskit.axdr import DoubleLongUnsigned, Enum, Integer, LongUnsigned
@@ -18,6 +20,7 @@ from dlmskit.model.schema import Quantity
 from dlmskit.model.typed import objects_resolver, typed_rows
 
 UTC = dt.UTC
+NOW = dt.datetime(2024, 1, 4, tzinfo=UTC)
 CLOCK = (LongUnsigned(8), bytes([0, 0, 1, 0, 0, 255]), Integer(2), LongUnsigned(0))
 ENERGY = (LongUnsigned(3), bytes([1, 0, 1, 8, 0, 255]), Integer(2), LongUnsigned(0))
 POWER = (LongUnsigned(3), bytes([1, 0, 1, 7, 0, 255]), Integer(2), LongUnsigned(0))
@@ -115,6 +118,52 @@ def test_fifteen_minute_profile_over_two_days_read_by_range_with_two_columns() -
     typed = typed_rows(again, [CLOCK, POWER], objects_resolver(objects))
     assert isinstance(typed[0][0], DateTime)
     assert typed[0][1] == Quantity(axdr_decimal("1000.8"), Unit.WATT, -1, axdr.DoubleLong(10_008))
+
+
+def _stamps(deviations: st.SearchStrategy[Any]) -> st.SearchStrategy[bytes]:
+    return st.builds(
+        lambda moment, deviation: (
+            DateTime.from_datetime(moment).to_bytes()[:9]
+            + (b"\x80\x00" if deviation is None else deviation.to_bytes(2, "big", signed=True))
+            + b"\x00"
+        ),
+        st.datetimes(dt.datetime(2024, 1, 1), dt.datetime(2024, 1, 3), timezones=st.just(UTC)),
+        deviations,
+    )
+
+
+_STAMP = _stamps(st.one_of(st.none(), st.integers(-720, 720)))
+_GIVEN_STAMP = _stamps(st.integers(-720, 720))
+
+
+@settings(max_examples=80)
+@given(
+    st.one_of(
+        st.lists(_GIVEN_STAMP, max_size=40),  # all with deviations: the column-at-once path
+        st.lists(st.one_of(_STAMP, st.none()), max_size=40),
+    ),
+    _STAMP,
+    _STAMP,
+    st.booleans(),
+)
+def test_range_read_equals_the_keys_row_by_row(
+    stamps: list[Any], low: bytes, high: bytes, two_columns: bool
+) -> None:
+    """Whatever the clock column holds -- date-times with or without deviation, null-data
+    where a capture failed -- a range read gives the rows whose key lies in the range, as
+    _range_key orders them one by one (the column-at-once path must agree)."""
+    _, _, _, profile = meter()
+    rows = [(stamp, DoubleLongUnsigned(i), axdr.DoubleLong(-i)) for i, stamp in enumerate(stamps)]
+    profile._rows[:] = rows
+    selected = [CLOCK, ENERGY] if two_columns else []
+    got = profile.read_by_range((CLOCK, low, high, selected), NOW)
+    low_key, high_key = profile._range_key(low), profile._range_key(high)
+    expected = []
+    for row in rows:
+        key = profile._range_key(row[0])
+        if low_key and high_key and key and key[0] == low_key[0] and low_key <= key <= high_key:
+            expected.append(row[:2] if two_columns else row)
+    assert got == expected
 
 
 def axdr_decimal(text: str) -> Any:

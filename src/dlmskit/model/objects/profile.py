@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
-from typing import Any
+from operator import itemgetter
+from typing import Any, cast
 
 from dlmskit.axdr import Data, DoubleLongUnsigned
 from dlmskit.cosem import DateTime
@@ -272,33 +273,31 @@ class ProfileGeneric(CosemObject):
         if low_key is None or high_key is None:
             raise Refused(DataAccessResult.OTHER_REASON, "range bounds cannot be compared")
         width = len(self.columns)
-        whole = keep == list(range(width))  # rows are kept as they are
-        range_key = self._range_key
-        instant_of = _aware_instant
-        kind = low_key[0]
-        # between two instants (the usual range): date-time octets with a deviation are
-        # compared as instants inline, without building their key (see _range_key)
-        instants = kind == 0 and high_key[0] == 0
-        low_instant, high_instant = low_key[1], high_key[1]
+        rows = self._rows
+        lengths = set(map(len, rows))
+        as_kept = keep == list(range(width)) and lengths == {width}  # rows as they are
+        if low_key[0] == high_key[0] == 0 and rows and min(lengths) > column:
+            # Between two instants (the usual range), over a column of date-time octets
+            # with deviations: compared as POSIX times, the whole column at once.
+            stamps = list(map(itemgetter(column), rows))
+            if set(map(type, stamps)) == {bytes}:
+                found = list(map(_octets_seconds, stamps))
+                if None not in found:
+                    seconds = cast(list[float], found)
+                    low_s, high_s = low_key[1].timestamp(), high_key[1].timestamp()
+                    chosen = [
+                        row
+                        for row, second in zip(rows, seconds, strict=True)
+                        if low_s <= second <= high_s
+                    ]
+                    if as_kept:
+                        return list[Data](chosen)
+                    return [tuple([row[i] for i in keep]) for row in chosen]
         out: list[Data] = []
-        append = out.append
-        for row in self._rows:
-            if column >= len(row):
-                continue
-            value = row[column]
-            if (
-                instants
-                and value.__class__ is bytes
-                and len(value) == 12
-                and (value[9] != 0x80 or value[10] != 0)
-                and (instant := instant_of(value)) is not None
-            ):
-                inside = low_instant <= instant <= high_instant
-            else:
-                key = range_key(value)
-                inside = key is not None and key[0] == kind and low_key <= key <= high_key
-            if inside:
-                append(row if whole and len(row) == width else tuple([row[i] for i in keep]))
+        for row in rows:
+            key = self._range_key(row[column]) if column < len(row) else None
+            if key is not None and low_key[0] == key[0] and low_key <= key <= high_key:
+                out.append(row if as_kept else tuple([row[i] for i in keep]))
         return out
 
     def read_by_entry(self, parameters: Any) -> list[Data]:
@@ -368,6 +367,17 @@ def _aware_instant(raw: bytes) -> _dt.datetime | None:
         return DateTime.from_bytes(raw).to_datetime().astimezone(_dt.UTC)
     except DateTimeError:
         return None
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _octets_seconds(raw: bytes) -> float | None:
+    """The POSIX time of octets that are a date-time with its deviation given, else None:
+    the instant _range_key gives such octets, as a number that compares fast (COSEM times
+    are in hundredths of a second, far coarser than a float's resolution here)."""
+    if len(raw) != 12 or (raw[9] == 0x80 and raw[10] == 0):
+        return None
+    instant = _aware_instant(raw)
+    return None if instant is None else instant.timestamp()
 
 
 def _date_time_of(value: Any) -> DateTime | None:
