@@ -38,7 +38,9 @@ What it does, in the order a request meets it:
   ACCESS, general block transfer, selective access, and -- when the association object is
   an Association SN -- Read, Write and UnconfirmedWrite by short name. Only the services of
   the negotiated conformance are served; a response longer than the client's maximum
-  receive PDU size goes out in blocks. ``0.0.40.0.0.255`` is the association in use.
+  receive PDU size goes out in blocks -- GET datablocks are cut as they are asked for, the
+  value encoded piece by piece, so the first block of a long profile leaves before its last
+  row is encoded. ``0.0.40.0.0.255`` is the association in use.
 * **Refusals are values.** A missing object, denied access, a wrong type, an unsupported
   service, an out-of-state or undecodable request: each gets its data-access-result,
   action-result, exception-response or confirmed-service-error. Nothing a client sends
@@ -74,6 +76,8 @@ an AARQ to a pre-established association         AARE rejected-permanent, no-rea
 an RLRQ to a pre-established association         RLRE not-finished (it stays)
 a GET-next with the wrong block number           data-block-number-invalid (transfer dropped)
 a long answer without block transfer             data-access-result other-reason
+a long GET value that stops encoding part way    a last datablock with data-access-result
+(a model defect)                                 other-reason (the blocks before were good)
 ===============================================  ==============================================
 
 Logging (``dlmskit.association``, debug level) names every request, response and refusal by
