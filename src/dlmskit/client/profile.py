@@ -356,9 +356,8 @@ def column_batch_typer(column: Column, resolver: Resolver) -> ColumnTyper:
         def quantities(raws: Sequence[Any]) -> list[Any]:
             if not set(map(type, raws)) <= _INT_TYPES:
                 return list(map(one, raws))
-            values: Any = map(Decimal, raws)
-            if scaler:
-                values = map(multiply, values, repeat(power))
+            # (the context converts each integer exactly, as Decimal(raw) would)
+            values = map(multiply, raws, repeat(power)) if scaler else map(Decimal, raws)
             return list(map(_make_quantity, values, repeat(unit), repeat(scaler), raws))
 
         return quantities
