@@ -33,7 +33,7 @@ import dataclasses
 import logging
 from collections.abc import AsyncGenerator, Callable, Iterable, Sequence
 from itertools import repeat
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from dlmskit._gc import paused as collector_paused
 from dlmskit.apdu import (
@@ -930,11 +930,11 @@ class Client:
         def rows_out(raw_rows: Sequence[Data]) -> list[ProfileRow]:
             if not raw_rows:
                 return []
-            for row in raw_rows:
-                if not isinstance(row, tuple) or len(row) != len(sent_columns):
-                    raise RemoteProtocolError(
-                        f"a buffer entry is no structure of {len(sent_columns)} values"
-                    )
+            width = len(sent_columns)
+            if set(map(type, raw_rows)) != {tuple} or set(
+                map(len, cast(Sequence[tuple[Data, ...]], raw_rows))
+            ) != {width}:
+                raise RemoteProtocolError(f"a buffer entry is no structure of {width} values")
             if wanted is not None:
                 raw_rows = [row for row in raw_rows if wanted(row)]
                 if not raw_rows:
