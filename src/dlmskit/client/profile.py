@@ -267,12 +267,17 @@ def _safe(schema: Schema, context: TypeContext) -> Callable[[Any], Any]:
     return typed
 
 
+# Scaling in a context of its own: exact for every A-XDR integer and scaler, whatever
+# precision the caller's decimal context has.
+_SCALING: Final = Context(prec=64, Emin=MIN_EMIN, Emax=MAX_EMAX)
+
+
 class _Plan:
     """How a column's values are typed: ``kind`` is "decoded" (as decoded), "scaled"
     (``scaler`` and ``unit`` apply to integers), "date_time" (12 octets) or "general";
     ``general`` types any one value."""
 
-    __slots__ = ("general", "kind", "scaler", "unit")
+    __slots__ = ("general", "kind", "power", "scaler", "unit")
 
     def __init__(
         self, kind: str, general: Callable[[Any], Any], scaler: int = 0, unit: Any = None
@@ -281,6 +286,8 @@ class _Plan:
         self.general = general
         self.scaler = scaler
         self.unit = unit
+        # raw * 1E<scaler>: the coefficient stays raw, the exponent becomes the scaler
+        self.power = Decimal(f"1E{scaler}")
 
 
 def _plan(column: Column, resolver: Resolver) -> _Plan:
@@ -308,14 +315,17 @@ def column_typer(column: Column, resolver: Resolver) -> Callable[[Any], Any]:
     """A function typing one column's values exactly as :func:`dlmskit.model.typed.typed_rows`
     does, resolved once and with fast paths for the two columns every load profile has: a
     clock's date-time and a register value scaled by its scaler_unit."""
-    plan = _plan(column, resolver)
+    return _value_typer(_plan(column, resolver))
+
+
+def _value_typer(plan: _Plan) -> Callable[[Any], Any]:
     generic = plan.general
     if plan.kind == "scaled":
-        scaler, unit = plan.scaler, plan.unit
+        scaler, unit, power, multiply = plan.scaler, plan.unit, plan.power, _SCALING.multiply
 
         def scaled(raw: Any) -> Any:
             if type(raw) in _INT_TYPES:
-                value = Decimal(f"{int(raw)}E{scaler}") if scaler else Decimal(int(raw))
+                value = multiply(raw, power) if scaler else Decimal(raw)
                 return _make_quantity(value, unit, scaler, raw)
             return generic(raw)
 
@@ -331,10 +341,6 @@ def column_typer(column: Column, resolver: Resolver) -> Callable[[Any], Any]:
     return generic
 
 
-# Scaling in a context of its own: exact for every A-XDR integer and scaler, whatever
-# precision the caller's decimal context has.
-_SCALING: Final = Context(prec=64, Emin=MIN_EMIN, Emax=MAX_EMAX)
-
 #: Types a column of values (one per row) at once.
 ColumnTyper = Callable[[Sequence[Any]], list[Any]]
 
@@ -343,15 +349,13 @@ def column_batch_typer(column: Column, resolver: Resolver) -> ColumnTyper:
     """A function typing a whole column of values (one per row) at once, with the result
     of :func:`column_typer` value by value; clock and scaled register columns that hold
     what they should are typed column by column (a block of a load profile is a few
-    thousand rows), any other through :func:`column_typer`."""
+    thousand rows), any other value by value."""
     plan = _plan(column, resolver)
     if plan.kind == "decoded":
         return list
-    one = column_typer(column, resolver)
+    one = _value_typer(plan)
     if plan.kind == "scaled":
-        scaler, unit = plan.scaler, plan.unit
-        # raw * 1E<scaler>: the coefficient stays raw, the exponent becomes the scaler
-        multiply, power = _SCALING.multiply, Decimal(f"1E{scaler}")
+        scaler, unit, power, multiply = plan.scaler, plan.unit, plan.power, _SCALING.multiply
 
         def quantities(raws: Sequence[Any]) -> list[Any]:
             if not set(map(type, raws)) <= _INT_TYPES:
