@@ -745,6 +745,13 @@ def _string_builder(index: int, cls: type) -> _Builder:
 
 
 def _date_builder(index: int, cls: type[DateTime] | type[Date] | type[Time]) -> _Builder:
+    if cls is DateTime:
+
+        def build_date_times(columns: list[tuple[Any, ...]], count: int) -> _Column:
+            return DateTime.many_from_bytes(columns[index])
+
+        return build_date_times
+
     def build(columns: list[tuple[Any, ...]], count: int) -> _Column:
         return list(map(cls.from_bytes, columns[index]))
 
