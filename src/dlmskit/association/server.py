@@ -509,6 +509,16 @@ class _Outgoing:
     sent: int = 0
 
 
+def _first_piece(value: Data, room: int) -> tuple[bytes, Iterator[bytes] | None]:
+    """The encoding of ``value`` and None when it fits ``room`` octets; else its first piece
+    and the pieces of all of it (that first one included), encoded as they are taken -- only
+    the last piece of :func:`encode_chunks` is shorter than asked. An EncodeError of the
+    first piece is raised here."""
+    chunks = encode_chunks(value, max(room + 1, 1))
+    first = next(chunks)
+    return (first, None) if len(first) <= room else (first, chain((first,), chunks))
+
+
 class _LongGet:
     """A long GET response going out in GET-Response-With-Datablock APDUs, its raw data
     encoded as the blocks are taken (the meter sends the first block of a long profile
@@ -1750,8 +1760,7 @@ class ServerAssociation:
         else:
             room = self._limit() - self._overhead(channel) - len(head) - 1
             try:
-                chunks = encode_chunks(result, max(room + 1, 1))
-                raw = next(chunks)
+                raw, whole = _first_piece(result, room)
             except EncodeError as exc:
                 _log.error(
                     "client %d: value of %s attribute %d does not encode: %s",
@@ -1768,11 +1777,11 @@ class ServerAssociation:
                 class_id,
                 _Ln(data[5:11]),
                 attribute,
-                "" if len(raw) <= room else "more than ",
+                "" if whole is None else "more than ",
                 len(raw),
             )
-            if len(raw) > room:  # only the last piece is shorter than asked
-                return self._long_get_start(iip, chain((raw,), chunks), channel)
+            if whole is not None:
+                return self._long_get_start(iip, whole, channel)
             response = head + b"\x00" + raw
         return self._send(response, channel)
 
@@ -1812,8 +1821,7 @@ class ServerAssociation:
             return self._send(GetResponseNormal(out_iip, result).encode(), channel)
         room = self._limit() - self._overhead(channel) - 4  # C4 01 iip 00
         try:
-            chunks = encode_chunks(result, max(room + 1, 1))
-            raw = next(chunks)
+            raw, whole = _first_piece(result, room)
         except EncodeError as exc:
             _log.error(
                 "client %d: value of %s does not encode: %s",
@@ -1829,11 +1837,11 @@ class ServerAssociation:
             "client %d: GET %s -> %s%d octets",
             self.settings.client_sap,
             _describe(attribute),
-            "" if len(raw) <= room else "more than ",
+            "" if whole is None else "more than ",
             len(raw),
         )
-        if len(raw) > room:  # only the last piece is shorter than asked
-            return self._long_get_start(out_iip, chain((raw,), chunks), channel)
+        if whole is not None:
+            return self._long_get_start(out_iip, whole, channel)
         response = b"\xc4\x01" + bytes((out_iip.to_byte(),)) + b"\x00" + raw
         return self._send(response, channel)
 
